@@ -1,0 +1,1 @@
+"""Tableau de bord du réseau Fabrique à initiatives (Avise): data, queries and views."""

@@ -1,0 +1,144 @@
+"""Command line: build the demo database, import records or GAL perimeters, write the template.
+
+    python -m fabrique demo [--scale N] [--db PATH]      build the fictitious demo database
+    python -m fabrique ensure [--db PATH]                build the demo database only if missing
+    python -m fabrique import FILE... [--partial] [--db PATH] [--report CSV]
+    python -m fabrique import-gal FILE [--db PATH]
+    python -m fabrique template OUT.xlsx
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def _demo(args) -> int:
+    from . import build, demo, geo
+
+    geo.write_static()
+    records = demo.generate(scale=args.scale)
+    res = build.build(records, kind="demo", db_path=args.db, data_date=config.DEMO_AS_OF)
+    print(f"Base de démonstration (données fictives) écrite : {res.path} "
+          f"({res.row_counts['projects']} projets, {res.row_counts['structures']} structures).")
+    return 0
+
+
+def _ensure(args) -> int:
+    path = Path(args.db or config.db_path())
+    if path.exists():
+        from . import geo
+
+        geo.write_static()
+        print(f"Base présente : {path}")
+        return 0
+    args.scale = 1.0
+    return _demo(args)
+
+
+def _import(args) -> int:
+    from . import build, importer
+
+    result = importer.import_files(args.files)
+    report = Path(args.report) if args.report else Path(args.db or config.db_path()).parent / "rapport_import.csv"
+    if result.problems:
+        importer.write_report_csv(result.problems, report)
+        print(importer.format_report(result.problems))
+        print(f"Rapport écrit : {report}")
+        if not args.partial:
+            print("Importation refusée : la base actuelle n'a pas été modifiée. "
+                  "Corrigez les fichiers ou relancez avec --partial pour importer les lignes valides.")
+            return 1
+    try:
+        res = build.build(result.records, kind="import", db_path=args.db, rejected=result.rejected,
+                          input_files=[Path(f) for f in args.files])
+    except build.BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Importation réussie : {res.path} ({res.row_counts['projects']} projets, "
+          f"{res.row_counts['structures']} structures, {len(result.rejected)} ligne(s) rejetée(s)).")
+    if res.archived:
+        print(f"Ancienne base archivée : {res.archived}")
+    return 0
+
+
+def _import_gal(args) -> int:
+    from . import build, gal
+
+    db = Path(args.db or config.db_path())
+    if not db.exists():
+        print(f"Aucune base à compléter : {db}. Construisez-la d'abord (make run ou python -m fabrique demo).")
+        return 1
+    try:
+        table = gal.read_gal_file(Path(args.file))
+    except gal.GalError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    records, rejected, kind, data_date = build.read_records(db)
+    target = build.imports_dir(db) / build.GAL_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    previous = target.read_bytes() if target.exists() else None
+    tmp = target.with_suffix(".tmp")
+    table.to_csv(tmp, index=False)
+    tmp.replace(target)
+    try:
+        res = build.build(records, kind=kind, db_path=db, rejected=rejected, data_date=data_date)
+    except build.BuildError as exc:
+        # Put the previous GAL file back so that the next build matches the database in place.
+        if previous is None:
+            target.unlink()
+        else:
+            target.write_bytes(previous)
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Périmètres LEADER importés : {res.row_counts['leader_gal']} GAL, "
+          f"{res.row_counts['leader_communes']} communes.")
+    return 0
+
+
+def _template(args) -> int:
+    from . import template
+
+    template.write_template(Path(args.out))
+    print(f"Modèle d'importation écrit : {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fabrique", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="construire la base de démonstration (données fictives)")
+    p.add_argument("--scale", type=float, default=1.0, help="multiplie le nombre de projets (banc d'essai)")
+    p.add_argument("--db", type=Path)
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("ensure", help="construire la base de démonstration si elle manque")
+    p.add_argument("--db", type=Path)
+    p.set_defaults(func=_ensure)
+
+    p = sub.add_parser("import", help="importer un classeur XLSX ou des CSV (structures, projets, activite)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--partial", action="store_true", help="importer les lignes valides, garder les autres dans rejected_rows")
+    p.add_argument("--db", type=Path)
+    p.add_argument("--report", type=Path, help="chemin du rapport CSV des problèmes")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("import-gal", help="importer les périmètres LEADER (CSV de GAL)")
+    p.add_argument("file")
+    p.add_argument("--db", type=Path)
+    p.set_defaults(func=_import_gal)
+
+    p = sub.add_parser("template", help="écrire le modèle d'importation XLSX")
+    p.add_argument("out")
+    p.set_defaults(func=_template)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

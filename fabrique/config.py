@@ -1,0 +1,23 @@
+"""Paths and environment settings, read lazily: no other module reads os.environ."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+QUERIES_DIR = ROOT / "queries"
+
+# Fixed "as of" date of the demo dataset: generation must not depend on the day it runs.
+DEMO_AS_OF = "2026-10-31"
+DEMO_SEED = 20101
+
+
+def db_path() -> Path:
+    """The database the app reads; FABRIQUE_DB overrides it (tests, benchmarks)."""
+    return Path(os.environ.get("FABRIQUE_DB", DATA_DIR / "fabrique.duckdb"))
+
+
+def archive_dir() -> Path:
+    return Path(os.environ.get("FABRIQUE_ARCHIVE", db_path().parent / "archive"))

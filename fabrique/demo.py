@@ -1,0 +1,241 @@
+"""Generate the fictitious demo records (données fictives), deterministically, calibrated on DOMAIN.md.
+
+Structures are invented ("Fabrique fictive du Héron"); only their places are real communes.
+The published orders of magnitude the generator aims at (see ../shared/guide/DOMAIN.md):
+22 structures in 2020 (13 + 9), 26 in 2021, 30 from 2023; about 47 creations in 2021;
+2022: about 299 séances de créativité, 164 études d'opportunité, 4,300 partners.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from . import config, reference, schema
+
+# (main département, extra départements covered, joined_year, appellation_year or None, bird)
+# 22 structures by 2020 of which 9 with appellation; 26 in 2021 (13 + 13); 30 from 2023.
+_STRUCTURES = [
+    ("29", [], 2010, 2013, "du Héron"),
+    ("35", ["22"], 2010, 2014, "de la Mésange"),
+    ("59", ["62"], 2010, 2014, "du Martin-pêcheur"),
+    ("13", ["84"], 2010, 2015, "de l'Hirondelle"),
+    ("69", ["01"], 2010, 2016, "du Rouge-gorge"),
+    ("33", ["47"], 2010, 2017, "de la Fauvette"),
+    ("44", ["85"], 2010, 2018, "du Pinson"),
+    ("93", [], 2012, 2016, "de la Bergeronnette"),
+    ("31", ["09"], 2013, 2019, "du Loriot"),
+    ("67", ["68"], 2014, 2021, "de la Sittelle"),
+    ("63", ["03"], 2015, 2021, "du Bouvreuil"),
+    ("34", ["30"], 2015, 2021, "de l'Alouette"),
+    ("21", [], 2016, 2021, "du Chardonneret"),
+    ("76", [], 2016, 2022, "de la Grive"),
+    ("87", ["19"], 2017, 2022, "du Rossignol"),
+    ("80", [], 2017, 2023, "de la Huppe"),
+    ("45", [], 2018, 2023, "du Verdier"),
+    ("974", [], 2018, 2024, "du Paille-en-queue"),
+    ("38", [], 2019, 2024, "de la Bécasse"),
+    ("06", [], 2019, 2025, "du Guêpier"),
+    ("2A", ["2B"], 2020, 2025, "du Goéland"),
+    ("54", ["55"], 2020, 2026, "de la Pie"),
+    ("24", [], 2021, None, "du Milan"),
+    ("71", [], 2021, None, "de la Buse"),
+    ("972", [], 2021, None, "du Colibri"),
+    ("50", [], 2021, None, "de l'Aigrette"),
+    ("08", [], 2022, None, "du Courlis"),
+    ("65", [], 2022, None, "du Gypaète"),
+    ("23", [], 2023, None, "de la Chevêche"),
+    ("36", [], 2023, None, "du Vanneau"),
+]
+
+FIRST_YEAR = 2010
+_SIAE_MIX = {"ACI": 0.45, "EI": 0.24, "AI": 0.13, "ETTI": 0.10, "EITI": 0.08}
+_INSERTION_ETP = {"ACI": 9.0, "EI": 5.0, "AI": 6.0, "ETTI": 4.0, "EITI": 2.0}
+# Probability of moving on from each stage, and the months it takes.
+_NEXT = [
+    ("séance de créativité", 0.85, (1, 4)),
+    ("étude d'opportunité", 0.78, (2, 6)),
+    ("recherche de porteur", 0.82, (2, 6)),
+    ("amorçage", 0.88, (2, 8)),
+    ("créé", 0.92, (2, 8)),
+]
+# Detections per structure and year: modest early years, a peak with the 2019-2021 FSE programme
+# for fragile territories, then a steady state.
+def _detection_rate(year: int) -> float:
+    return 2.6 if year < 2018 else 5.8 if year <= 2021 else 5.0
+# Annual activity targets for 2022 (DOMAIN.md), spread over structures by maturity.
+_TARGETS_2022 = {"creativity_sessions": 299, "opportunity_studies": 164, "partners": 4300}
+
+
+def _as_of() -> dt.date:
+    return dt.date.fromisoformat(config.DEMO_AS_OF)
+
+
+def _add_months(d: dt.date, months: float) -> dt.date:
+    return d + dt.timedelta(days=int(round(months * 30.44)))
+
+
+def _territories() -> dict[str, pd.DataFrame]:
+    """Communes of each département with the zoning flags the placement needs."""
+    communes = reference.cog_communes()[["insee_code", "commune_name", "dep_code", "population_municipale"]]
+    rural = set(reference.read("grille_densite_communes.csv").query("is_rural == 'True'")["insee_code"])
+    pvd = set(reference.read("pvd_communes.csv")["insee_code"])
+    c = communes.assign(
+        is_rural=communes["insee_code"].isin(rural),
+        is_pvd=communes["insee_code"].isin(pvd),
+        weight=np.sqrt(communes["population_municipale"].fillna(0).astype(float) + 1.0),
+    )
+    return {dep: g.reset_index(drop=True) for dep, g in c.groupby("dep_code")}
+
+
+def _status(joined: int, appellation: int | None, year: int) -> str:
+    return "appellation" if appellation is not None and appellation <= year else "expérimentation"
+
+
+def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.DataFrame]:
+    """All demo records, in the same shape as an import's records."""
+    rng = np.random.default_rng(seed)
+    as_of = _as_of()
+    deps = reference.read("departements.csv").set_index("dep_code")
+    territories = _territories()
+    qpv = reference.read("qpv_2024_communes.csv")
+
+    structures, structure_deps = [], []
+    for i, (dep, extra, joined, appellation, bird) in enumerate(_STRUCTURES, start=1):
+        sid = f"FAI-{i:02d}"
+        structures.append({
+            "structure_id": sid,
+            "name": f"Fabrique fictive {bird}",
+            "status": _status(joined, appellation, as_of.year),
+            "joined_year": joined,
+            "appellation_year": appellation,
+            "insee_code": deps.loc[dep, "chef_lieu_insee"],
+        })
+        structure_deps += [{"structure_id": sid, "dep_code": d} for d in [dep, *extra]]
+    structures = pd.DataFrame(structures).astype({"joined_year": "Int64", "appellation_year": "Int64"})
+    structure_deps = pd.DataFrame(structure_deps)
+
+    projects = []
+    for s in structures.itertuples():
+        covered = structure_deps.loc[structure_deps["structure_id"] == s.structure_id, "dep_code"].tolist()
+        communes = pd.concat([territories[d] for d in covered], ignore_index=True)
+        qpv_here = qpv[qpv["dep_code"].isin(covered)].reset_index(drop=True)
+        for year in range(s.joined_year, as_of.year + 1):
+            rate = _detection_rate(year) * scale
+            if year == s.joined_year:
+                rate /= 2
+            if year == as_of.year:
+                rate *= (as_of.timetuple().tm_yday / 365)
+            for _ in range(rng.poisson(rate)):
+                projects.append(_project(rng, s, year, communes, qpv_here, as_of))
+    projects = pd.DataFrame(projects)
+    projects.insert(0, "project_id", [f"P{n:06d}" for n in range(1, len(projects) + 1)])
+
+    return {
+        "structures": structures,
+        "structure_departments": structure_deps,
+        "projects": projects,
+        "annual_activity": _activity(rng, structures, as_of),
+    }
+
+
+def _place(rng, communes: pd.DataFrame, qpv_here: pd.DataFrame) -> tuple[str, str | None]:
+    """A real commune of the territory: about 30% in a QPV, 40% rural, 10% PVD, the rest by population."""
+    r = rng.random()
+    if r < 0.30 and len(qpv_here):
+        q = qpv_here.iloc[rng.integers(len(qpv_here))]
+        return q["insee_code"], q["qpv_code"]
+    if r < 0.70:
+        pool = communes[communes["is_rural"]]
+    elif r < 0.80:
+        pool = communes[communes["is_pvd"]]
+    else:
+        pool = communes.assign(weight=communes["population_municipale"].fillna(0).astype(float) + 1.0)
+    if pool.empty:
+        pool = communes
+    w = pool["weight"].to_numpy()
+    return pool["insee_code"].iloc[rng.choice(len(pool), p=w / w.sum())], None
+
+
+def _project(rng, s, year: int, communes, qpv_here, as_of: dt.date) -> dict:
+    insee, qpv_code = _place(rng, communes, qpv_here)
+    start = dt.date(year, 1, 1)
+    span = min((as_of - start).days, 364)
+    detected = start + dt.timedelta(days=int(rng.integers(0, span + 1)))
+    sector = schema.SECTORS[rng.integers(len(schema.SECTORS))]
+    is_iae = bool(rng.random() < (0.45 if qpv_code else 0.30))
+    siae = str(rng.choice(list(_SIAE_MIX), p=list(_SIAE_MIX.values()))) if is_iae else None
+    commune_name = communes.loc[communes["insee_code"] == insee, "commune_name"].iloc[0]
+
+    stage, when = "détection", detected
+    dates = {"study_on": None, "created_on": None, "abandoned_on": None}
+    abandon_stage = abandon_reason = None
+    for next_stage, p, (lo, hi) in _NEXT:
+        step = _add_months(when, rng.uniform(lo, hi))
+        if rng.random() >= p:
+            if step <= as_of:  # gave up on the way to the next stage
+                abandon_stage, stage = stage, "abandonné"
+                dates["abandoned_on"] = step
+                abandon_reason = schema.ABANDON_REASONS[rng.integers(len(schema.ABANDON_REASONS))]
+            break
+        if step > as_of:  # still in progress at the data date
+            break
+        stage, when = next_stage, step
+        if stage == "étude d'opportunité":
+            dates["study_on"] = step
+        elif stage == "créé":
+            dates["created_on"] = step
+
+    created = stage == "créé"
+    jobs = round(float(rng.gamma(2.0, 1.25)), 1) if created else None
+    insertion = None
+    if created and is_iae:
+        insertion = round(float(_INSERTION_ETP[siae] * rng.lognormal(0, 0.35)), 1)
+    fragile = qpv_code is not None or bool(communes.loc[communes["insee_code"] == insee, "is_rural"].iloc[0])
+    programme = None
+    if 2020 <= year <= 2021 and fragile and rng.random() < 0.35:
+        programme = "Fabrique à initiatives en territoires fragiles (FSE)"
+    elif sector == "garage solidaire" and rng.random() < 0.5:
+        programme = "Garages solidaires"
+    elif sector == "conciergerie seniors" and rng.random() < 0.5:
+        programme = "Bien vieillir"
+    return {
+        "structure_id": s.structure_id,
+        "title": f"{sector.capitalize()} à {commune_name} (projet fictif)",
+        "sector": sector,
+        "insee_code": insee,
+        "qpv_code": qpv_code,
+        "stage": stage,
+        "abandon_stage": abandon_stage,
+        "detected_on": detected,
+        **dates,
+        "abandon_reason": abandon_reason,
+        "is_iae": is_iae,
+        "siae_type": siae,
+        "jobs_etp": jobs,
+        "insertion_jobs_etp": insertion,
+        "programme": programme,
+    }
+
+
+def _activity(rng, structures: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Séances, études and partners per structure and year, scaled so that 2022 matches DOMAIN.md."""
+    def maturity(joined: int, year: int) -> float:
+        return min(1.0, 0.45 + 0.18 * (year - joined))
+
+    active_2022 = structures[structures["joined_year"] <= 2022]
+    norm = sum(maturity(j, 2022) for j in active_2022["joined_year"])
+    rows = []
+    for s in structures.itertuples():
+        for year in range(s.joined_year, as_of.year + 1):
+            share = maturity(s.joined_year, year) / norm
+            if year == as_of.year:
+                share *= as_of.month / 12
+            rows.append({
+                "structure_id": s.structure_id,
+                "year": year,
+                **{k: int(rng.poisson(v * share)) for k, v in _TARGETS_2022.items()},
+            })
+    out = pd.DataFrame(rows)
+    return out.astype({c: "Int64" for c in ["year", *_TARGETS_2022]})

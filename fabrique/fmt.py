@@ -1,0 +1,73 @@
+"""French number, percent and date formatting (`1 234`, `12,5 %`, `26/11/2026`), one place for all."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u202f"  # narrow no-break space: the French thousands separator
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x) in ("<NA>", "NaT", "nan")
+
+
+def number(x, decimals: int = 0) -> str:
+    """1234.5 -> '1 234,5' (narrow no-break space, decimal comma); missing -> '–'."""
+    if _missing(x):
+        return "–"
+    s = f"{float(x):,.{decimals}f}"
+    return s.replace(",", NBSP).replace(".", ",")
+
+
+def percent(x, decimals: int = 1) -> str:
+    """A ratio (0.125) -> '12,5 %'."""
+    if _missing(x):
+        return "–"
+    return number(float(x) * 100, decimals) + "\u00a0%"
+
+
+def signed(x, decimals: int = 0) -> str:
+    """A change: '+12', '−3', '0'."""
+    if _missing(x):
+        return "–"
+    s = number(abs(float(x)), decimals)
+    return ("+" if x > 0 else "−" if x < 0 else "") + s
+
+
+def date(d) -> str:
+    """A date or ISO string -> '26/11/2026'."""
+    if _missing(d):
+        return "–"
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return d.strftime("%d/%m/%Y")
+
+
+def datetime(d) -> str:
+    if _missing(d):
+        return "–"
+    if isinstance(d, str):
+        d = dt.datetime.fromisoformat(d)
+    return d.strftime("%d/%m/%Y à %H:%M")
+
+
+def count_or_small(n, small: bool) -> str:
+    """Counts below 3 read '< 3' when small-count protection applies (partner views)."""
+    if small and not _missing(n) and 0 < int(n) < 3:
+        return "< 3"
+    return number(n)
+
+
+def by_suffix(column: str, value) -> str:
+    """Format a value by its column-name suffix: _n, _pct (ratio), _etp, _on (date), _year."""
+    if column.endswith("_pct"):
+        return percent(value)
+    if column.endswith("_etp"):
+        return number(value, 1)
+    if column.endswith("_on"):
+        return date(value)
+    if column.endswith("_year"):
+        return "–" if _missing(value) else str(int(value))
+    if column.endswith(("_n", "_per_100k")):
+        return number(value, 1 if column.endswith("_per_100k") else 0)
+    return value

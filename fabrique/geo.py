@@ -1,0 +1,121 @@
+"""Map geometry: overseas départements drawn as insets beside mainland France, served once as static files.
+
+The five DROM keep their shape but are moved and enlarged into boxes in the Atlantic west of
+France, so that a national map shows them without shrinking the mainland. Every layer (boundaries,
+communes, EPCI, structures) goes through the same transform, by département code.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+
+STATIC_DIR = config.ROOT / "static"
+GEO_DIR = STATIC_DIR / "geo"
+# URL under which Streamlit serves static/ (server.enableStaticServing in .streamlit/config.toml).
+STATIC_URL = "app/static/geo"
+
+# DROM département -> centre of its inset box (lon, lat); boxes are INSET_SIZE degrees wide/high.
+INSET_CENTRES = {
+    "971": (-9.6, 47.2),
+    "972": (-9.6, 45.4),
+    "973": (-9.6, 43.4),
+    "974": (-7.0, 45.4),
+    "976": (-7.0, 43.6),
+}
+INSET_SIZE = 1.6
+REGION_OF_INSET = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
+MAINLAND_CENTRE = {"lon": 1.6, "lat": 46.4}
+MAINLAND_ZOOM = 4.3
+
+
+def _rings(geom: dict):
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    for poly in polys:
+        yield from poly
+
+
+@lru_cache(maxsize=None)
+def _transforms() -> dict[str, tuple[float, float, float, float, float]]:
+    """DROM dep_code -> (src_lon, src_lat, scale, dst_lon, dst_lat) from the real boundaries."""
+    gj = json.loads((config.REFERENCE_DIR / "departements.geojson").read_text(encoding="utf-8"))
+    out = {}
+    for feat in gj["features"]:
+        dep = feat["properties"]["dep_code"]
+        if dep not in INSET_CENTRES:
+            continue
+        pts = np.array([p for ring in _rings(feat["geometry"]) for p in ring])
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+        scale = INSET_SIZE / max(x1 - x0, y1 - y0)
+        out[dep] = ((x0 + x1) / 2, (y0 + y1) / 2, scale, *INSET_CENTRES[dep])
+    return out
+
+
+def _move(lon, lat, dep: str):
+    t = _transforms().get(dep)
+    if t is None:
+        return lon, lat
+    sx, sy, k, dx, dy = t
+    return dx + (lon - sx) * k, dy + (lat - sy) * k
+
+
+def to_map(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", dep: str = "dep_code") -> pd.DataFrame:
+    """Copy of df with lon/lat moved into the insets for overseas rows (map coordinates)."""
+    out = df.copy()
+    if out.empty:
+        return out
+    for code in _transforms():
+        m = out[dep] == code
+        if m.any():
+            out.loc[m, lon], out.loc[m, lat] = _move(out.loc[m, lon].astype(float), out.loc[m, lat].astype(float), code)
+    return out
+
+
+def _transform_geojson(gj: dict, dep_of) -> dict:
+    for feat in gj["features"]:
+        dep = dep_of(feat["properties"])
+        if dep in INSET_CENTRES:
+            geom = feat["geometry"]
+            polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+            for poly in polys:
+                for ring in poly:
+                    for p in ring:
+                        p[0], p[1] = (round(v, 4) for v in _move(p[0], p[1], dep))
+        feat["id"] = feat["properties"].get("dep_code") or feat["properties"].get("reg_code")
+    return gj
+
+
+def inset_frames() -> list[dict]:
+    """Rectangles drawn around each inset (lon/lat rings) so readers see they are not to scale."""
+    h = INSET_SIZE / 2 + 0.15
+    return [{"dep_code": d, "lon": [x - h, x + h, x + h, x - h, x - h], "lat": [y - h, y - h, y + h, y + h, y - h]}
+            for d, (x, y) in INSET_CENTRES.items()]
+
+
+def write_static(force: bool = False) -> list[Path]:
+    """Write static/geo/{departements,regions}.geojson (map coordinates, compact JSON) if missing."""
+    GEO_DIR.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, dep_of in [
+        ("departements", lambda p: p["dep_code"]),
+        ("regions", lambda p: REGION_OF_INSET.get(p["reg_code"])),
+    ]:
+        target = GEO_DIR / f"{name}.geojson"
+        if target.exists() and not force:
+            continue
+        gj = json.loads((config.REFERENCE_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(_transform_geojson(gj, dep_of), separators=(",", ":")), encoding="utf-8")
+        tmp.replace(target)
+        written.append(target)
+    return written
+
+
+def geojson_url(level: str) -> str:
+    """Relative URL of a boundary file: fetched once by the browser, then cached, never re-sent."""
+    return f"{STATIC_URL}/{'regions' if level == 'region' else 'departements'}.geojson"

@@ -1,0 +1,28 @@
+-- Projects with their geography and zoning flags, denormalised once at build time so that every
+-- page filters one table. in_qpv: located in a QPV (qpv_code given); in_contrat_ville: the commune's
+-- EPCI has a QPV (contrat de ville proxy).
+-- grain: one row per project_id
+with crte_members as (select distinct insee_code from crte_communes),
+gal_members as (select distinct insee_code from leader_communes),
+qpv_members as (select distinct insee_code from qpv_communes)
+select p.project_id, p.structure_id, s.status as structure_status, p.title, p.sector,
+       p.insee_code, c.commune_name, c.dep_code, c.reg_code, c.epci_siren, c.population,
+       p.qpv_code,
+       p.qpv_code is not null as in_qpv,
+       p.insee_code in (select insee_code from qpv_members) as in_qpv_commune,
+       c.is_rural, c.is_frr,
+       p.insee_code in (select insee_code from pvd_communes) as is_pvd,
+       p.insee_code in (select insee_code from acv_communes) as is_acv,
+       p.insee_code in (select insee_code from crte_members) as in_crte,
+       p.insee_code in (select insee_code from gal_members) as in_gal,
+       coalesce(c.epci_siren in (select epci_siren from contrat_ville_epci), false) as in_contrat_ville,
+       p.stage, p.abandon_stage,
+       p.detected_on, year(p.detected_on) as detected_year,
+       p.study_on, year(p.study_on) as study_year,
+       p.created_on, year(p.created_on) as created_year,
+       p.abandoned_on, year(p.abandoned_on) as abandoned_year,
+       p.abandon_reason, p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme
+from projects p
+left join communes c using (insee_code)
+left join structures s using (structure_id)
+order by p.project_id

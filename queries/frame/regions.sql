@@ -1,0 +1,4 @@
+-- Régions for the filter bar.
+-- grain: one row per reg_code
+-- params: none
+select reg_code, reg_name from regions order by reg_name

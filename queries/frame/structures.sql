@@ -1,0 +1,4 @@
+-- Structures for the filter bar.
+-- grain: one row per structure_id
+-- params: none
+select structure_id, name from structures order by name

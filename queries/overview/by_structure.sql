@@ -1,0 +1,35 @@
+-- Indicators of each structure over the period.
+-- grain: one row per structure that had joined by $year_to
+-- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+with scoped as (
+    select * from scoped_structures($regs, $deps, $structure_ids, $status) where joined_year <= $year_to
+),
+activity as (
+    select structure_id, sum(creativity_sessions) as sessions_n, sum(opportunity_studies) as studies_n
+    from annual_activity
+    where year between $year_from and $year_to
+    group by structure_id
+),
+last_partners as (
+    select structure_id, partners as partners_n
+    from annual_activity
+    where year = $year_to
+),
+creations as (
+    select structure_id, count(*) as creations_n, sum(jobs_etp) as jobs_etp
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    where created_year between $year_from and $year_to
+    group by structure_id
+)
+select s.structure_id, s.name, r.reg_name,
+       case when s.appellation_year <= $year_to then 'appellation' else 'expérimentation' end as status_then,
+       s.joined_year, s.appellation_year,
+       coalesce(a.sessions_n, 0) as sessions_n, coalesce(a.studies_n, 0) as studies_n,
+       coalesce(c.creations_n, 0) as creations_n, coalesce(c.jobs_etp, 0) as jobs_etp,
+       coalesce(p.partners_n, 0) as partners_n
+from scoped s
+left join regions r using (reg_code)
+left join activity a using (structure_id)
+left join last_partners p using (structure_id)
+left join creations c using (structure_id)
+order by s.name

@@ -1,0 +1,179 @@
+"""The XLSX import template and writing records into it (round trip through the importer)."""
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from fabrique import importer, schema, template  # noqa: E402
+
+FIX = ROOT / "tests" / "fixtures" / "import"
+
+
+@pytest.fixture(scope="module")
+def template_path(tmp_path_factory) -> Path:
+    return template.write_template(tmp_path_factory.mktemp("tpl") / "modele.xlsx")
+
+
+def test_template_sheets_and_headers(template_path):
+    wb = openpyxl.load_workbook(template_path)
+    assert wb.sheetnames == ["mode_d_emploi", "structures", "projets", "activite", "listes"]
+    assert wb["listes"].sheet_state == "hidden"
+    assert wb.active.title == "mode_d_emploi"
+    for sheet in schema.SHEET_ORDER:
+        ws = wb[sheet]
+        headers = [c.value for c in ws[1]]
+        assert headers == [c.header for c in schema.SHEETS[sheet]]
+        assert all(c.font.bold for c in ws[1])
+        assert ws.freeze_panes == "A2"
+        assert ws.max_row == 1  # no data rows
+        assert all(ws.column_dimensions[c.column_letter].width >= 10 for c in ws[1])
+    assert [c.value for c in wb["projets"][1]][-2:] == ["etape_abandon", "qpv"]
+
+
+def test_template_drop_down_lists(template_path):
+    wb = openpyxl.load_workbook(template_path)
+    lists = wb["listes"]
+    found = {}
+    for sheet in schema.SHEET_ORDER:
+        ws = wb[sheet]
+        letters = {c.column_letter: c.value for c in ws[1]}
+        for dv in ws.data_validations.dataValidation:
+            assert dv.type == "list" and dv.showErrorMessage
+            first = str(dv.sqref).split(":")[0]
+            header = letters[first.rstrip("0123456789")]
+            assert first.endswith("2")
+            # formula points at a column of the hidden sheet holding exactly the allowed values
+            ref = dv.formula1
+            assert ref.startswith("listes!$")
+            rng = ref.split("!")[1].replace("$", "")
+            values = [c.value for row in lists[rng] for c in row]
+            found[header] = values
+    assert sorted(found) == sorted(schema.DROPDOWNS)
+    assert found["etape"] == schema.STAGES
+    assert found["statut"] == schema.STATUSES
+    assert found["type_siae"] == schema.SIAE_TYPES
+    assert found["secteur"] == schema.SECTORS
+    assert found["motif_abandon"] == schema.ABANDON_REASONS
+    assert found["iae"] == ["oui", "non"]
+    assert found["etape_abandon"] == [s for s in schema.STAGES if s not in ("créé", "abandonné")]
+
+
+def test_template_documentation_sheet(template_path):
+    wb = openpyxl.load_workbook(template_path)
+    text = "\n".join(str(c.value) for row in wb["mode_d_emploi"].iter_rows() for c in row
+                     if c.value is not None)
+    assert "une importation remplace l'ensemble des données du réseau" in text.lower()
+    for sheet in schema.SHEET_ORDER:
+        for col in schema.SHEETS[sheet]:
+            assert col.help in text
+    assert "séance de créativité | étude d'opportunité" in text
+    assert "formules ne sont pas acceptées" in text
+
+
+def test_empty_template_imports_cleanly(template_path):
+    r = importer.import_files([template_path])
+    assert r.ok, importer.format_report(r.problems)
+    assert all(df.empty for df in r.records.values())
+
+
+def _records() -> dict[str, pd.DataFrame]:
+    b = importer.build_frame
+    return {
+        "structures": b("structures", [
+            dict(structure_id="FAB-29", name="Fabrique du Finistère (données fictives)",
+                 status="appellation", joined_year=2012, appellation_year=2015, insee_code="29232"),
+            dict(structure_id="FAB-35", name='=HYPERLINK("https://example.org")',
+                 status="expérimentation", joined_year=2023, appellation_year=None,
+                 insee_code="35238"),
+            dict(structure_id="0093", name="Fabrique de Plaine Commune", status="appellation",
+                 joined_year=2016, appellation_year=2019, insee_code="93066"),
+        ]),
+        "structure_departments": b("structure_departments", [
+            dict(structure_id="FAB-29", dep_code="29"), dict(structure_id="FAB-29", dep_code="56"),
+            dict(structure_id="FAB-35", dep_code="35"),
+            dict(structure_id="0093", dep_code="93"), dict(structure_id="0093", dep_code="95"),
+        ]),
+        "projects": b("projects", [
+            dict(project_id="P1", structure_id="FAB-29", title="Garage solidaire de Quimper",
+                 sector="garage solidaire", insee_code="29232", qpv_code="QN02902M", stage="créé",
+                 abandon_stage=None, detected_on=date(2020, 1, 6), study_on=date(2020, 6, 1),
+                 created_on=date(2021, 3, 1), abandoned_on=None, abandon_reason=None, is_iae=True,
+                 siae_type="ACI", jobs_etp=2.5, insertion_jobs_etp=6.0,
+                 programme="Fabrique à initiatives en territoires fragiles"),
+            dict(project_id="P2", structure_id="FAB-35", title="Conciergerie seniors",
+                 sector="conciergerie seniors", insee_code="35238", qpv_code=None,
+                 stage="séance de créativité", abandon_stage=None, detected_on=date(2025, 11, 3),
+                 study_on=None, created_on=None, abandoned_on=None, abandon_reason=None,
+                 is_iae=False, siae_type=None, jobs_etp=None, insertion_jobs_etp=None,
+                 programme=None),
+            dict(project_id="P3", structure_id="0093", title="Restaurant d'insertion",
+                 sector="restauration d'insertion", insee_code="93066", qpv_code="QN09328M",
+                 stage="abandonné", abandon_stage="recherche de porteur",
+                 detected_on=date(2022, 3, 1), study_on=date(2022, 9, 15), created_on=None,
+                 abandoned_on=date(2023, 1, 15), abandon_reason="pas de porteur trouvé",
+                 is_iae=True, siae_type="EI", jobs_etp=None, insertion_jobs_etp=None,
+                 programme=None),
+            dict(project_id="P4", structure_id="0093", title="Auto-école sociale",
+                 sector="auto-école sociale", insee_code="93066", qpv_code=None, stage="abandonné",
+                 abandon_stage="étude d'opportunité", detected_on=date(2021, 3, 1),
+                 study_on=date(2021, 5, 2), created_on=None, abandoned_on=date(2021, 12, 31),
+                 abandon_reason="autre", is_iae=False, siae_type=None, jobs_etp=0.0,
+                 insertion_jobs_etp=None, programme=None),
+        ]),
+        "annual_activity": b("annual_activity", [
+            dict(structure_id="FAB-29", year=2024, creativity_sessions=12, opportunity_studies=5,
+                 partners=140),
+            dict(structure_id="FAB-29", year=2025, creativity_sessions=9, opportunity_studies=4,
+                 partners=151),
+            dict(structure_id="FAB-35", year=2025, creativity_sessions=None, opportunity_studies=1,
+                 partners=25),
+        ]),
+    }
+
+
+def test_write_records_round_trip(tmp_path):
+    records = _records()
+    path = template.write_records(records, tmp_path / "export.xlsx")
+    r = importer.import_files([path])
+    assert r.ok, importer.format_report(r.problems)
+    for name, df in records.items():
+        pd.testing.assert_frame_equal(r.records[name], df, check_dtype=True)
+
+
+def test_write_records_layout(tmp_path):
+    path = template.write_records(_records(), tmp_path / "export.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["mode_d_emploi", "structures", "projets", "activite", "listes"]
+    ws = wb["projets"]
+    headers = [c.value for c in ws[1]]
+    row = dict(zip(headers, [c.value for c in ws[2]]))
+    assert isinstance(row["date_detection"], datetime)           # real Excel dates
+    assert ws.cell(row=2, column=headers.index("date_detection") + 1).number_format == "DD/MM/YYYY"
+    assert row["commune"] == "29232" and row["departement"] == "29"
+    assert row["iae"] == "oui" and row["type_siae"] == "ACI"
+    assert row["date_abandon"] is None
+    s = wb["structures"]
+    name_cell = s.cell(row=3, column=2)
+    assert name_cell.value == '=HYPERLINK("https://example.org")' and name_cell.data_type == "s"
+    assert s.cell(row=4, column=1).value == "0093"
+    assert s.cell(row=4, column=7).value == "93;95"
+    assert len(ws.data_validations.dataValidation) == 6
+
+
+def test_csv_import_then_export_round_trip(tmp_path):
+    first = importer.import_files([FIX / "base" / f"{s}.csv" for s in schema.SHEET_ORDER])
+    assert first.ok
+    path = template.write_records(first.records, tmp_path / "base.xlsx")
+    second = importer.import_files([path])
+    assert second.ok, importer.format_report(second.problems)
+    for name, df in first.records.items():
+        pd.testing.assert_frame_equal(second.records[name], df)
