@@ -54,10 +54,14 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
         cached = _connections.get(path)
         if cached and cached[0] == current:
             return cached[1]
-        con = duckdb.connect(str(path), read_only=True)
+        # DuckDB shares one instance per file path within a process, so a plain connect() after
+        # os.replace would hand back the old data. Attaching the file to a fresh in-memory instance
+        # opens the new file; the old connection keeps serving readers still using it until it is
+        # garbage-collected. The path comes from configuration, never from a user.
+        con = duckdb.connect(":memory:")
+        quoted = str(path).replace("'", "''")
+        con.execute(f"attach '{quoted}' as fabrique (read_only)")
         _connections[path] = (current, con)
-        # The old connection is not closed here: another thread may still be reading from it.
-        # It is released when garbage-collected.
         return con
 
 
@@ -71,6 +75,7 @@ def run(name: str, params: dict | None = None, path: Path | None = None) -> pd.D
         raise MissingParameter(f"{name}: paramètres manquants {sorted(missing)}")
     cur = _connection(Path(path or config.db_path())).cursor()
     try:
+        cur.execute("use fabrique")
         return cur.execute(sql, {k: params[k] for k in needed}).df()
     finally:
         cur.close()

@@ -119,8 +119,8 @@ def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.D
     projects = []
     for s in structures.itertuples():
         covered = structure_deps.loc[structure_deps["structure_id"] == s.structure_id, "dep_code"].tolist()
-        communes = pd.concat([territories[d] for d in covered], ignore_index=True)
-        qpv_here = qpv[qpv["dep_code"].isin(covered)].reset_index(drop=True)
+        place = _Territory(pd.concat([territories[d] for d in covered], ignore_index=True),
+                           qpv[qpv["dep_code"].isin(covered)])
         for year in range(s.joined_year, as_of.year + 1):
             rate = _detection_rate(year) * scale
             if year == s.joined_year:
@@ -128,7 +128,7 @@ def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.D
             if year == as_of.year:
                 rate *= (as_of.timetuple().tm_yday / 365)
             for _ in range(rng.poisson(rate)):
-                projects.append(_project(rng, s, year, communes, qpv_here, as_of))
+                projects.append(_project(rng, s, year, place, as_of))
     projects = pd.DataFrame(projects)
     projects.insert(0, "project_id", [f"P{n:06d}" for n in range(1, len(projects) + 1)])
 
@@ -140,33 +140,41 @@ def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.D
     }
 
 
-def _place(rng, communes: pd.DataFrame, qpv_here: pd.DataFrame) -> tuple[str, str | None]:
-    """A real commune of the territory: about 30% in a QPV, 40% rural, 10% PVD, the rest by population."""
-    r = rng.random()
-    if r < 0.30 and len(qpv_here):
-        q = qpv_here.iloc[rng.integers(len(qpv_here))]
-        return q["insee_code"], q["qpv_code"]
-    if r < 0.70:
-        pool = communes[communes["is_rural"]]
-    elif r < 0.80:
-        pool = communes[communes["is_pvd"]]
-    else:
-        pool = communes.assign(weight=communes["population_municipale"].fillna(0).astype(float) + 1.0)
-    if pool.empty:
-        pool = communes
-    w = pool["weight"].to_numpy()
-    return pool["insee_code"].iloc[rng.choice(len(pool), p=w / w.sum())], None
+class _Territory:
+    """Where a structure's projects may be placed, with the draws precomputed (fast at --scale 100)."""
+
+    def __init__(self, communes: pd.DataFrame, qpv_here: pd.DataFrame):
+        self.name = dict(zip(communes["insee_code"], communes["commune_name"]))
+        self.rural = dict(zip(communes["insee_code"], communes["is_rural"]))
+        self.qpv = list(zip(qpv_here["insee_code"], qpv_here["qpv_code"]))
+        pop = communes["population_municipale"].fillna(0).astype(float).to_numpy() + 1.0
+        self.pools = {}
+        for key, mask, w in [("rural", communes["is_rural"].to_numpy(), communes["weight"].to_numpy()),
+                             ("pvd", communes["is_pvd"].to_numpy(), communes["weight"].to_numpy()),
+                             ("all", np.ones(len(communes), bool), pop)]:
+            if not mask.any():
+                mask, w = np.ones(len(communes), bool), pop
+            codes, weights = communes["insee_code"].to_numpy()[mask], w[mask]
+            self.pools[key] = (codes, weights / weights.sum())
+
+    def place(self, rng) -> tuple[str, str | None]:
+        """A real commune: about 30% in a QPV, 40% rural, 10% PVD, the rest by population."""
+        r = rng.random()
+        if r < 0.30 and self.qpv:
+            return self.qpv[rng.integers(len(self.qpv))]
+        codes, p = self.pools["rural" if r < 0.70 else "pvd" if r < 0.80 else "all"]
+        return codes[rng.choice(len(codes), p=p)], None
 
 
-def _project(rng, s, year: int, communes, qpv_here, as_of: dt.date) -> dict:
-    insee, qpv_code = _place(rng, communes, qpv_here)
+def _project(rng, s, year: int, place: _Territory, as_of: dt.date) -> dict:
+    insee, qpv_code = place.place(rng)
     start = dt.date(year, 1, 1)
     span = min((as_of - start).days, 364)
     detected = start + dt.timedelta(days=int(rng.integers(0, span + 1)))
     sector = schema.SECTORS[rng.integers(len(schema.SECTORS))]
     is_iae = bool(rng.random() < (0.45 if qpv_code else 0.30))
     siae = str(rng.choice(list(_SIAE_MIX), p=list(_SIAE_MIX.values()))) if is_iae else None
-    commune_name = communes.loc[communes["insee_code"] == insee, "commune_name"].iloc[0]
+    commune_name = place.name[insee]
 
     stage, when = "détection", detected
     dates = {"study_on": None, "created_on": None, "abandoned_on": None}
@@ -192,7 +200,7 @@ def _project(rng, s, year: int, communes, qpv_here, as_of: dt.date) -> dict:
     insertion = None
     if created and is_iae:
         insertion = round(float(_INSERTION_ETP[siae] * rng.lognormal(0, 0.35)), 1)
-    fragile = qpv_code is not None or bool(communes.loc[communes["insee_code"] == insee, "is_rural"].iloc[0])
+    fragile = qpv_code is not None or bool(place.rural[insee])
     programme = None
     if 2020 <= year <= 2021 and fragile and rng.random() < 0.35:
         programme = "Fabrique à initiatives en territoires fragiles (FSE)"

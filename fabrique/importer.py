@@ -10,8 +10,10 @@ import csv
 import difflib
 import io
 import json
+import math
 import re
 import unicodedata
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -202,6 +204,8 @@ def parse_decimal(v: Any) -> float:
         if not _NUMBER.match(s):
             raise _Bad("nombre invalide")
         num = float(s)
+    if not math.isfinite(num) or abs(num) > 1e9:
+        raise _Bad("nombre invalide (trop grand)")
     if num < 0:
         raise _Bad("nombre négatif non accepté")
     return num
@@ -404,6 +408,8 @@ def resolve_commune(v: Any, dep: str | None = None) -> str:
     """Current COG code of a commune given by code (current, old, or 4 digits) or by name."""
     idx = _communes()
     s = parse_text(v).upper()
+    if re.fullmatch(r"[\d\s]+", s):
+        s = _SPACES.sub("", s)
     if re.fullmatch(r"\d{4}", s):
         s = "0" + s  # Excel dropped the leading zero
     if _CODE.match(s):
@@ -548,7 +554,9 @@ def _read_xlsx(path: Path, label: str) -> tuple[list[_RawSheet], list[Problem]]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # noqa: BLE001 - any failure to open is reported, never raised
         return [], [_problem(label, f"fichier illisible : ce n'est pas un classeur Excel valide "
                              f"({type(exc).__name__})")]

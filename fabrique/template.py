@@ -41,7 +41,9 @@ INTRO = [
     "Les en-têtes et les valeurs des listes sont reconnus sans tenir compte des majuscules, des "
     "accents, des espaces et des tirets (« Séance de Créativité » = « séance de créativité »).",
     "Dates : date Excel, JJ/MM/AAAA ou AAAA-MM-JJ. Nombres : virgule décimale acceptée (2,5), "
-    "espaces de milliers acceptés. Oui/non : oui, non (ou o/n, vrai/faux, 1/0).",
+    "espaces de milliers acceptés. Oui/non : oui, non (ou o/n, vrai/faux, 1/0). Années et dates : "
+    "de 2000 à l'année prochaine. Les colonnes à liste (statut, secteur, etape, motif_abandon, "
+    "type_siae...) n'acceptent que les valeurs de la liste.",
     "Communes : code INSEE à 5 caractères (un code à 4 chiffres reçoit son 0 initial ; un ancien "
     "code de commune fusionnée est converti vers la commune actuelle) ou nom de la commune avec "
     "le département dans la colonne departement.",
@@ -67,7 +69,6 @@ def _build_workbook(n_rows: Mapping[str, int] | None = None) -> Workbook:
     doc = wb.active
     doc.title = DOC_SHEET
     _write_doc(doc)
-    lists = None
     list_ranges: dict[str, str] = {}
     # hidden sheet of drop-down values, one column per list
     lists = wb.create_sheet(LISTS_SHEET)

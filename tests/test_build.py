@@ -1,0 +1,153 @@
+"""The build is atomic: checks run on a temporary file, the old database survives any failure."""
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fabrique import build, config, template
+from fabrique.__main__ import main as cli
+
+from conftest import tiny_records
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def count(path: Path, table: str) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "fabrique.duckdb"
+    monkeypatch.setenv("FABRIQUE_DB", str(path))
+    build.build(tiny_records(), kind="import", db_path=path, data_date="2023-12-31")
+    return path
+
+
+def test_failed_check_keeps_previous_database(db, tmp_path):
+    before = digest(db)
+    records = tiny_records()
+    records["projects"].loc[0, "created_on"] = records["projects"].loc[0, "detected_on"].replace(year=2000)
+    with pytest.raises(build.BuildError, match="dates_out_of_order"):
+        build.build(records, kind="import", db_path=db)
+    assert digest(db) == before
+    assert [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_exception_mid_build_keeps_previous_database(db, monkeypatch):
+    before = digest(db)
+    real = build.run_checks
+
+    def explode(con):
+        real(con)
+        raise RuntimeError("panne simulée")
+    monkeypatch.setattr(build, "run_checks", explode)
+    with pytest.raises(RuntimeError, match="panne simulée"):
+        build.build(tiny_records(), kind="import", db_path=db)
+    assert digest(db) == before
+    assert count(db, "projects") == 10
+
+
+def test_killed_build_leaves_previous_database_readable(db):
+    """SIGKILL a demo build at 100x scale halfway: the old file is intact and still opens."""
+    before = digest(db)
+    proc = subprocess.Popen([sys.executable, "-m", "fabrique", "demo", "--scale", "100", "--db", str(db)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    # Wait until the temporary file exists, i.e. the build is writing, then kill it.
+    while time.time() < deadline and not any(p.name.endswith(".tmp") for p in db.parent.iterdir()):
+        time.sleep(0.05)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert digest(db) == before
+    assert count(db, "projects") == 10
+
+
+def test_successful_rebuild_archives_previous(db):
+    res = build.build(tiny_records(), kind="import", db_path=db)
+    assert res.archived is not None and res.archived.exists()
+    assert count(res.archived, "projects") == 10
+
+
+def test_cli_refuses_bad_import_and_leaves_database(db, tmp_path, capsys):
+    before = digest(db)
+    bad = tmp_path / "projets.csv"
+    bad.write_text("identifiant;structure;intitule\nP1;S9;Test\n", encoding="utf-8")
+    report = tmp_path / "rapport.csv"
+    assert cli(["import", str(bad), "--db", str(db), "--report", str(report)]) == 1
+    out = capsys.readouterr().out
+    assert "Importation refusée" in out
+    assert digest(db) == before
+    assert report.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_template_filled_and_imported_round_trips(db, tmp_path):
+    filled = tmp_path / "rempli.xlsx"
+    template.write_records(tiny_records(), filled)
+    assert cli(["import", str(filled), "--db", str(db)]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select dataset_kind from (select value as dataset_kind from build_info "
+                           "where key = 'dataset_kind')").fetchone()[0] == "import"
+        rows = con.execute("select project_id, insee_code, stage, created_on, is_iae, siae_type, jobs_etp "
+                           "from projects where project_id in ('P01', 'P03') order by 1").fetchall()
+    finally:
+        con.close()
+    import datetime as dt
+    assert rows == [("P01", "29232", "créé", dt.date(2020, 9, 1), True, "ACI", 3.0),
+                    ("P03", "29020", "abandonné", None, False, None, None)]
+
+
+def test_partial_import_keeps_rejected_rows(db, tmp_path):
+    filled = tmp_path / "partiel.xlsx"
+    records = tiny_records()
+    records["projects"].loc[1, "insee_code"] = "99999"  # P02: unknown commune
+    template.write_records(records, filled)
+    assert cli(["import", str(filled), "--db", str(db), "--report", str(tmp_path / "r.csv")]) == 1
+    assert cli(["import", str(filled), "--db", str(db), "--partial", "--report", str(tmp_path / "r.csv")]) == 0
+    assert count(db, "projects") == 9
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        sheet, row, problems = con.execute("select sheet, row, problems from rejected_rows").fetchone()
+    finally:
+        con.close()
+    assert (sheet, row) == ("projets", 3)
+    assert "99999" in problems and "commune" in problems
+
+
+def test_gal_import_fills_leader_tables(db, tmp_path):
+    gal = tmp_path / "gal.csv"
+    gal.write_text("gal_id;gal_name;insee_code;epci_siren\n"
+                   "GAL1;GAL test Cornouaille;29003;\n"
+                   "GAL1;GAL test Cornouaille;29020;\n"
+                   "GAL2;GAL test Lille;;200093201\n", encoding="utf-8")
+    assert cli(["import-gal", str(gal), "--db", str(db)]) == 0
+    assert count(db, "leader_gal") == 2
+    assert count(db, "leader_communes") == 2 + count(db, "communes where epci_siren = '200093201'")
+    assert count(db, "project_facts where in_gal") == 5  # P02, P03 in GAL1; P06, P07, P08 in the Lille EPCI
+    assert count(db, "projects") == 10  # records kept
+
+
+def test_gal_import_reports_every_problem(db, tmp_path, capsys):
+    gal = tmp_path / "gal.csv"
+    gal.write_text("gal_id,gal_name,insee_code\nGAL1,Test,Quimpr\n,Sans id,29003\n", encoding="utf-8")
+    assert cli(["import-gal", str(gal), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "ligne 2" in err and "Quimper (29232)" in err
+    assert "ligne 3" in err and "identifiant de GAL manquant" in err
+    assert count(db, "leader_gal") == 0

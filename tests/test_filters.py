@@ -1,0 +1,83 @@
+"""URL -> filters -> URL round-trips; invalid values fall back to defaults with a French notice."""
+import pytest
+
+from fabrique import filters
+from fabrique.filters import Filters, Options
+
+OPTS = Options(
+    year_min=2010, year_max=2026,
+    regions={"53": "Bretagne", "32": "Hauts-de-France", "04": "La Réunion"},
+    departments={"29": ("Finistère", "53"), "35": ("Ille-et-Vilaine", "53"), "56": ("Morbihan", "53"),
+                 "59": ("Nord", "32"), "974": ("La Réunion", "04"), "2A": ("Corse-du-Sud", "94")},
+    structures={"FAI-01": "Fabrique fictive du Héron", "FAI-02": "Fabrique fictive de la Mésange"},
+)
+
+
+def test_default_has_empty_query():
+    assert filters.to_query(filters.default(OPTS), OPTS) == {}
+    assert filters.from_query({}, OPTS) == (filters.default(OPTS), [])
+
+
+def test_issue_example_round_trips():
+    q = {"annees": "2019-2024", "reg": "53", "dep": "29,35", "iae": "oui"}
+    f, notices = filters.from_query(q, OPTS)
+    assert notices == []
+    assert f == Filters(2019, 2024, regs=("53",), deps=("29", "35"), iae="oui")
+    assert filters.to_query(f, OPTS) == q
+
+
+def test_every_key_round_trips():
+    f = Filters(2021, 2021, regs=("53", "04"), deps=("974",), structures=("FAI-02",), status="appellation",
+                iae="non", siae=("ACI", "EITI"), zonages=("qpv", "leader"), stages=("cree", "abandon"))
+    q = filters.to_query(f, OPTS)
+    assert q == {"annees": "2021", "reg": "53,04", "dep": "974", "structure": "FAI-02", "statut": "appellation",
+                 "iae": "non", "siae": "ACI,EITI", "zonage": "qpv,leader", "etape": "cree,abandon"}
+    assert filters.from_query(q, OPTS) == (f, [])
+
+
+def test_explicit_link_writes_defaults():
+    assert filters.to_query(filters.default(OPTS), OPTS, explicit=True) == {"annees": "2010-2026"}
+
+
+def test_lenient_spelling():
+    f, notices = filters.from_query({"dep": "2a", "siae": "aci", "zonage": "QPV", "iae": "OUI"}, OPTS)
+    assert (f.deps, f.siae, f.zonages, f.iae, notices) == (("2A",), ("ACI",), ("qpv",), "oui", [])
+
+
+@pytest.mark.parametrize("query, key", [
+    ({"annees": "'; drop table projects; --"}, "annees"),
+    ({"annees": "2030-2031"}, "annees"),
+    ({"annees": "2024-2019"}, "annees"),
+    ({"reg": "99"}, "reg"),
+    ({"dep": "29,ZZ"}, "dep"),
+    ({"structure": "x" * 5000}, "structure"),
+    ({"statut": "<script>alert(1)</script>"}, "statut"),
+    ({"iae": "peut-être"}, "iae"),
+    ({"etape": "cree' or 1=1"}, "etape"),
+])
+def test_invalid_value_falls_back_with_notice(query, key):
+    f, notices = filters.from_query(query, OPTS)
+    assert f == filters.default(OPTS)
+    assert len(notices) == 1 and f"« {key} »" in notices[0]
+    assert len(notices[0]) < 200  # long garbage is cut in the notice
+
+
+def test_department_outside_region_is_dropped_with_notice():
+    f, notices = filters.from_query({"reg": "53", "dep": "29,59"}, OPTS)
+    assert f.deps == ("29",)
+    assert notices == ["Départements hors des régions choisies ignorés : 59."]
+
+
+def test_params_are_sql_ready():
+    p = Filters(2019, 2022, regs=("53",), status="experimentation", iae="oui", stages=("cree",)).params()
+    assert p == {"year_from": 2019, "year_to": 2022, "regs": ["53"], "deps": None, "structure_ids": None,
+                 "status": "expérimentation", "iae": True, "siae_types": None, "zonages": None, "stages": ["créé"]}
+
+
+def test_previous_period_has_same_length():
+    assert Filters(2019, 2022).previous_period() == Filters(2015, 2018)
+
+
+def test_describe_short():
+    f = Filters(2019, 2024, regs=("53",), iae="oui")
+    assert filters.describe_short(f, OPTS) == "Période : 2019 à 2024 · Région : Bretagne · IAE : IAE"
