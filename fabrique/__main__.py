@@ -5,6 +5,8 @@
     python -m fabrique import FILE... [--partial] [--db PATH] [--report CSV]
     python -m fabrique import-gal FILE [--db PATH]
     python -m fabrique template OUT.xlsx
+    python -m fabrique lien --reg 53 --expire 2027-06-30 [--base-url URL]   signed partner link
+    python -m fabrique mot-de-passe                                        hash for the admin password
 """
 from __future__ import annotations
 
@@ -106,6 +108,57 @@ def _template(args) -> int:
     return 0
 
 
+def _lien(args) -> int:
+    import datetime as dt
+    from urllib.parse import urlencode
+
+    from . import db, partners
+
+    path = Path(args.db or config.db_path())
+    try:
+        expires = dt.date.fromisoformat(args.expire)
+    except ValueError:
+        print(f"Date d'expiration invalide : « {args.expire} » (format attendu : AAAA-MM-JJ).", file=sys.stderr)
+        return 2
+    split = lambda v: tuple(x.strip().upper() for x in v.split(",") if x.strip()) if v else ()  # noqa: E731
+    regs, deps, structures = split(args.reg), split(args.dep), split(args.structure)
+    known = {
+        "région": set(db.run("frame/regions", path=path)["reg_code"]),
+        "département": set(db.run("frame/departments", path=path)["dep_code"]),
+        "structure": set(db.run("frame/structures", path=path)["structure_id"]),
+    }
+    for what, codes in [("région", regs), ("département", deps), ("structure", structures)]:
+        unknown = [c for c in codes if c not in known[what]]
+        if unknown:
+            print(f"Code de {what} inconnu : {', '.join(unknown)}.", file=sys.stderr)
+            return 2
+    try:
+        token = partners.create_token(config.partner_secret() or "", expires=expires, regs=regs, deps=deps,
+                                      structures=structures, label=args.libelle or "")
+    except partners.PartnerLinkError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{args.base_url.rstrip('/')}/?{urlencode({partners.URL_KEY: token})}")
+    return 0
+
+
+def _password(args) -> int:
+    import getpass
+
+    from . import partners
+
+    password = getpass.getpass("Mot de passe administrateur : ")
+    if len(password) < 12:
+        print("Choisissez au moins 12 caractères.", file=sys.stderr)
+        return 2
+    if getpass.getpass("Confirmez : ") != password:
+        print("Les deux saisies diffèrent.", file=sys.stderr)
+        return 2
+    print("Ajoutez à l'environnement du serveur (ou à .streamlit/secrets.toml, clé admin_password_hash) :")
+    print(f"FABRIQUE_ADMIN_PASSWORD_HASH='{partners.hash_password(password)}'")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fabrique", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -135,6 +188,19 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("template", help="écrire le modèle d'importation XLSX")
     p.add_argument("out")
     p.set_defaults(func=_template)
+
+    p = sub.add_parser("lien", help="créer un lien partenaire signé, limité à un périmètre et à une date")
+    p.add_argument("--reg", help="codes de région, séparés par des virgules")
+    p.add_argument("--dep", help="codes de département, séparés par des virgules")
+    p.add_argument("--structure", help="identifiants de structure, séparés par des virgules")
+    p.add_argument("--expire", required=True, help="dernier jour de validité, AAAA-MM-JJ")
+    p.add_argument("--libelle", help="nom du partenaire (affiché sur le tableau de bord)")
+    p.add_argument("--base-url", default="http://localhost:8501", help="adresse publique du tableau de bord")
+    p.add_argument("--db", type=Path)
+    p.set_defaults(func=_lien)
+
+    p = sub.add_parser("mot-de-passe", help="calculer l'empreinte du mot de passe administrateur")
+    p.set_defaults(func=_password)
 
     args = parser.parse_args(argv)
     return args.func(args)

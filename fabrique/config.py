@@ -21,3 +21,29 @@ def db_path() -> Path:
 
 def archive_dir() -> Path:
     return Path(os.environ.get("FABRIQUE_ARCHIVE", db_path().parent / "archive"))
+
+
+def setting(name: str) -> str | None:
+    """A secret or setting: environment variable FABRIQUE_<NAME>, else Streamlit secrets `<name>`.
+
+    Never stored in the repository; absent means the feature that needs it is disabled.
+    """
+    value = os.environ.get(f"FABRIQUE_{name.upper()}")
+    if value:
+        return value
+    try:
+        import streamlit as st
+
+        return st.secrets.get(name.lower())  # raises when no secrets file exists
+    except Exception:
+        return None
+
+
+def partner_secret() -> str | None:
+    """Key that signs partner links (FABRIQUE_PARTNER_SECRET or secrets `partner_secret`)."""
+    return setting("partner_secret")
+
+
+def admin_password_hash() -> str | None:
+    """scrypt hash of the admin password (FABRIQUE_ADMIN_PASSWORD_HASH or secrets `admin_password_hash`)."""
+    return setting("admin_password_hash")

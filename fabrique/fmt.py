@@ -59,10 +59,10 @@ def count_or_small(n, small: bool) -> str:
 
 
 def by_suffix(column: str, value) -> str:
-    """Format a value by its column-name suffix: _n, _pct (ratio), _etp, _on (date), _year."""
+    """Format a value by its column-name suffix: _n, _pct (ratio), _etp, _months, _on (date), _year."""
     if column.endswith("_pct"):
         return percent(value)
-    if column.endswith("_etp"):
+    if column.endswith(("_etp", "_months")):
         return number(value, 1)
     if column.endswith("_on"):
         return date(value)

@@ -1,74 +1,14 @@
 """Shared fixtures: a tiny readable database (literal expected rows), the demo database, an empty one."""
-import datetime as dt
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fabrique import build, demo  # noqa: E402
-
-D = dt.date
-
-
-def tiny_records() -> dict[str, pd.DataFrame]:
-    """Three structures, ten projects, activity rows: small enough to compute every figure by hand.
-
-    S1 Bretagne (29 + 56, appellation 2018), S2 Nord (59, expérimentation), S3 La Réunion (974).
-    Communes: 29232 Quimper (QPV QN02902M, EPCI 200068120), 29003 Audierne (rural, PVD),
-    29020 Briec (rural, PVD, same EPCI as Quimper), 56121 Lorient (QPV QN05604M), 59350 Lille
-    (QPV QN05971M), 59009 Villeneuve-d'Ascq (same EPCI as Lille), 97411 Saint-Denis (QPV QN97426M).
-    """
-    structures = pd.DataFrame([
-        ("S1", "Fabrique test Bretagne", "appellation", 2015, 2018, "29232"),
-        ("S2", "Fabrique test Nord", "expérimentation", 2020, None, "59350"),
-        ("S3", "Fabrique test Réunion", "expérimentation", 2022, None, "97411"),
-    ], columns=["structure_id", "name", "status", "joined_year", "appellation_year", "insee_code"])
-    structures = structures.astype({"joined_year": "Int64", "appellation_year": "Int64"})
-    structure_departments = pd.DataFrame(
-        [("S1", "29"), ("S1", "56"), ("S2", "59"), ("S3", "974")], columns=["structure_id", "dep_code"])
-    cols = ["project_id", "structure_id", "title", "sector", "insee_code", "qpv_code", "stage", "abandon_stage",
-            "detected_on", "study_on", "created_on", "abandoned_on", "abandon_reason", "is_iae", "siae_type",
-            "jobs_etp", "insertion_jobs_etp", "programme"]
-    projects = pd.DataFrame([
-        # id, structure, title, sector, commune, qpv, stage, abandon_stage, detected, study, created, abandoned, reason, iae, siae, jobs, insertion, programme
-        ("P01", "S1", "Garage solidaire Quimper", "garage solidaire", "29232", "QN02902M", "créé", None,
-         D(2019, 3, 1), D(2019, 9, 1), D(2020, 9, 1), None, None, True, "ACI", 3.0, 8.0, "Garages solidaires"),
-        ("P02", "S1", "Recyclerie Audierne", "recyclerie", "29003", None, "créé", None,
-         D(2020, 1, 15), D(2020, 6, 1), D(2021, 1, 15), None, None, True, "EI", 2.0, 4.5, None),
-        ("P03", "S1", "Tiers-lieu Briec", "tiers-lieu", "29020", None, "abandonné", "étude d'opportunité",
-         D(2020, 5, 1), D(2020, 11, 1), None, D(2021, 3, 1), "pas de porteur trouvé", False, None, None, None, None),
-        ("P04", "S1", "Conciergerie Lorient", "conciergerie seniors", "56121", "QN05604M", "étude d'opportunité", None,
-         D(2021, 2, 1), D(2021, 8, 1), None, None, None, False, None, None, None, "Bien vieillir"),
-        ("P05", "S1", "Auto-école sociale Quimper", "auto-école sociale", "29232", None, "créé", None,
-         D(2021, 4, 1), D(2021, 10, 1), D(2022, 10, 1), None, None, False, None, 2.5, None, None),
-        ("P06", "S2", "Restaurant d'insertion Lille", "restauration d'insertion", "59350", "QN05971M", "créé", None,
-         D(2020, 6, 1), D(2020, 12, 1), D(2021, 12, 1), None, None, True, "ACI", 4.0, 12.0, None),
-        ("P07", "S2", "Mobilité Villeneuve-d'Ascq", "mobilité", "59009", None, "abandonné", "détection",
-         D(2021, 3, 1), None, None, D(2021, 6, 1), "besoin déjà couvert", False, None, None, None, None),
-        ("P08", "S2", "Épicerie Lille", "commerce de proximité", "59350", "QN05971M", "recherche de porteur", None,
-         D(2022, 1, 10), D(2022, 7, 1), None, None, None, True, "ETTI", None, None, None),
-        ("P09", "S3", "Salon solidaire Saint-Denis", "salon de beauté solidaire", "97411", "QN97426M", "détection", None,
-         D(2022, 9, 1), None, None, None, None, False, None, None, None, None),
-        ("P10", "S3", "Restauration collective Saint-Denis", "restauration collective", "97411", None, "créé", None,
-         D(2022, 2, 1), D(2022, 5, 1), D(2023, 3, 1), None, None, True, "AI", 1.5, 6.0, None),
-    ], columns=cols)
-    annual_activity = pd.DataFrame([
-        ("S1", 2019, 10, 5, 100), ("S1", 2020, 12, 6, 110), ("S1", 2021, 14, 7, 120), ("S1", 2022, 16, 8, 130),
-        ("S2", 2020, 4, 2, 40), ("S2", 2021, 6, 3, 50), ("S2", 2022, 8, 4, 60),
-        ("S3", 2022, 3, 1, 20), ("S3", 2023, 5, 2, 30),
-    ], columns=["structure_id", "year", "creativity_sessions", "opportunity_studies", "partners"])
-    annual_activity = annual_activity.astype({c: "Int64" for c in annual_activity.columns[1:]})
-    return {"structures": structures, "structure_departments": structure_departments,
-            "projects": projects, "annual_activity": annual_activity}
-
-
-def empty_records() -> dict[str, pd.DataFrame]:
-    return {}
-
+from tiny import empty_records, tiny_records  # noqa: E402
 
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory) -> Path:

@@ -13,7 +13,7 @@ import pytest
 from fabrique import build, config, template
 from fabrique.__main__ import main as cli
 
-from conftest import tiny_records
+from tiny import tiny_records
 
 ROOT = Path(__file__).resolve().parent.parent
 

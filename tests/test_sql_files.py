@@ -46,7 +46,7 @@ def test_gateway_rejects_missing_parameters(tiny_db):
 
 def test_gateway_reopens_after_replacement(tmp_path):
     """os.replace gives the file a new identity; the next query sees the new data."""
-    from conftest import tiny_records
+    from tiny import tiny_records
     from fabrique import build
     path = tmp_path / "swap.duckdb"
     build.build(tiny_records(), kind="import", db_path=path, archive=False)
