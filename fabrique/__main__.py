@@ -67,32 +67,18 @@ def _import(args) -> int:
 
 
 def _import_gal(args) -> int:
-    from . import build, gal
+    import os
+
+    from . import admin, build, gal
 
     db = Path(args.db or config.db_path())
     if not db.exists():
         print(f"Aucune base à compléter : {db}. Construisez-la d'abord (make run ou python -m fabrique demo).")
         return 1
+    os.environ["FABRIQUE_DB"] = str(db)
     try:
-        table = gal.read_gal_file(Path(args.file))
-    except gal.GalError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    records, rejected, kind, data_date = build.read_records(db)
-    target = build.imports_dir(db) / build.GAL_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = target.read_bytes() if target.exists() else None
-    tmp = target.with_suffix(".tmp")
-    table.to_csv(tmp, index=False)
-    tmp.replace(target)
-    try:
-        res = build.build(records, kind=kind, db_path=db, rejected=rejected, data_date=data_date)
-    except build.BuildError as exc:
-        # Put the previous GAL file back so that the next build matches the database in place.
-        if previous is None:
-            target.unlink()
-        else:
-            target.write_bytes(previous)
+        res = admin.apply_gal(Path(args.file))
+    except (gal.GalError, build.BuildError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Périmètres LEADER importés : {res.row_counts['leader_gal']} GAL, "

@@ -114,13 +114,18 @@ def build_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 # Normalisation helpers
 
 
-def normalize_label(value: Any) -> str:
-    """Header / label key: trimmed, lower case, no accents, spaces, hyphens and apostrophes as '_'."""
-    s = unicodedata.normalize("NFKD", str(value)).replace("œ", "oe").replace("Œ", "oe")
+@lru_cache(maxsize=65536)
+def _normalize(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s).replace("œ", "oe").replace("Œ", "oe")
     s = s.replace("æ", "ae").replace("Æ", "ae")
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).strip().lower()
     s = re.sub(r"[\s\-'’`‐‑–]+", "_", s)
     return re.sub(r"_+", "_", s).strip("_")
+
+
+def normalize_label(value: Any) -> str:
+    """Header / label key: trimmed, lower case, no accents, spaces, hyphens and apostrophes as '_'."""
+    return _normalize(str(value))
 
 
 def name_key(value: Any) -> str:
@@ -290,9 +295,14 @@ def parse_bool(v: Any) -> bool:
     raise _Bad("valeur non reconnue (attendu oui ou non)")
 
 
+@lru_cache(maxsize=256)
+def _enum_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    return {normalize_label(c): c for c in choices}
+
+
 def parse_enum(v: Any, choices: Iterable[str]) -> str:
-    choices = list(choices)
-    lookup = {normalize_label(c): c for c in choices}
+    choices = tuple(choices)
+    lookup = _enum_lookup(choices)
     key = normalize_label(parse_text(v))
     if key in lookup:
         return lookup[key]

@@ -1,0 +1,91 @@
+"""Importer des données (administration): upload, preview every problem, confirm, archives."""
+import time
+
+import streamlit as st
+
+from fabrique import admin, build, config, export, gal, partners, ui
+
+ui.header("Importer des données", "Remplacer les données du réseau par un nouveau fichier",
+          "Une importation est un instantané complet : elle remplace toutes les structures, tous les projets et "
+          "toute l'activité. La base précédente est archivée et reste en place tant que la nouvelle n'est pas complète.")
+
+stored_hash = config.admin_password_hash()
+if not stored_hash:
+    st.info("L'importation en ligne est désactivée : aucun mot de passe administrateur n'est configuré "
+            "(variable FABRIQUE_ADMIN_PASSWORD_HASH ou clé admin_password_hash des secrets). "
+            "La ligne de commande reste disponible : `python -m fabrique import FICHIER.xlsx`.",
+            icon=":material/lock:")
+    ui.footer()
+    st.stop()
+
+if not st.session_state.get("admin_ok"):
+    with st.form("connexion"):
+        password = st.text_input("Mot de passe administrateur", type="password")
+        if st.form_submit_button("Se connecter"):
+            if partners.check_password(password, stored_hash):
+                st.session_state["admin_ok"] = True
+                st.rerun()
+            time.sleep(1)  # slows down guessing
+            st.error("Mot de passe incorrect.")
+    ui.footer()
+    st.stop()
+
+st.download_button("Télécharger le modèle d'importation (XLSX)", export.template_bytes(),
+                   file_name="modele_import_fabrique.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("1. Déposer le classeur", anchor=False)
+uploads = st.file_uploader("Classeur XLSX (feuilles structures, projets, activite) ou un CSV par feuille",
+                           type=["xlsx", "csv"], accept_multiple_files=True, key="admin_upload")
+if uploads:
+    paths = admin.stage(uploads)
+    result = admin.validate(paths)
+    counts = {name: len(df) for name, df in result.records.items()}
+    st.subheader("2. Vérifier", anchor=False)
+    cols = st.columns(4)
+    cols[0].metric("Structures valides", counts.get("structures", 0))
+    cols[1].metric("Projets valides", counts.get("projects", 0))
+    cols[2].metric("Lignes d'activité valides", counts.get("annual_activity", 0))
+    cols[3].metric("Problèmes", len(result.problems))
+    if result.problems:
+        st.warning(f"{len(result.problems)} problème(s) trouvé(s). Chaque ligne indique le fichier, la feuille, "
+                   "la ligne telle qu'Excel l'affiche, la colonne, la valeur et la règle.", icon=":material/warning:")
+        st.dataframe(admin.problems_frame(result), hide_index=True, use_container_width=True)
+        st.download_button("Télécharger le rapport des problèmes (CSV)", admin.report_csv(result),
+                           file_name="rapport_import.csv", mime="text/csv")
+    else:
+        st.success("Aucun problème : le fichier peut être importé.", icon=":material/check_circle:")
+
+    st.subheader("3. Confirmer", anchor=False)
+    partial = False
+    if result.problems:
+        partial = st.checkbox("Importer seulement les lignes valides (les lignes refusées sont conservées avec "
+                              "leurs problèmes dans la table rejected_rows)")
+    if st.button("Remplacer les données du réseau", type="primary", disabled=bool(result.problems) and not partial):
+        try:
+            res = admin.apply(result, paths, partial)
+        except build.BuildError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Importation réussie : {res.row_counts['structures']} structures, "
+                       f"{res.row_counts['projects']} projets. Ancienne base archivée : "
+                       f"{res.archived.name if res.archived else 'aucune'}.", icon=":material/check_circle:")
+
+st.subheader("Périmètres LEADER (GAL)", anchor=False)
+gal_file = st.file_uploader("CSV des GAL : colonnes gal_id, gal_name et insee_code ou epci_siren", type=["csv"],
+                            key="admin_gal")
+if gal_file and st.button("Charger les périmètres LEADER"):
+    try:
+        res = admin.apply_gal(admin.stage([gal_file])[0])
+    except (gal.GalError, build.BuildError) as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"{res.row_counts['leader_gal']} GAL chargés ({res.row_counts['leader_communes']} communes).")
+
+st.subheader("Archives des bases précédentes", anchor=False)
+archived = admin.archives()
+if archived.empty:
+    st.caption("Aucune archive pour l'instant.")
+else:
+    st.dataframe(archived, hide_index=True, use_container_width=True)
+ui.footer()
