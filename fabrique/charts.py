@@ -76,6 +76,8 @@ def bars(df: pd.DataFrame, x: str, y: str | list[str], *, title: str, labels: di
         cat_axis(type="category")
     if horizontal:
         fig.update_yaxes(autorange="reversed")
+    if decimals == 0 and len(df) and df[ys].sum(axis=1).max() <= 10:
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=1)  # counts: no 0,5 ticks
     return fig
 
 
@@ -125,7 +127,20 @@ def choropleth(df: pd.DataFrame, *, level: str, code: str, value: str, name: str
 
 
 def map_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
-    """Blank-background map centred on mainland France with the overseas insets framed."""
+    """Blank-background map centred on mainland France with the overseas insets framed.
+
+    A points-only map gets the départements drawn underneath (same static file, fetched once),
+    so that readers see France rather than dots on white.
+    """
+    if not any(isinstance(t, go.Choroplethmap) for t in fig.data):
+        codes = geo.department_codes()
+        background = go.Choroplethmap(
+            geojson=geo.geojson_url("dep"), locations=codes, z=[0] * len(codes), featureidkey="id",
+            colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False, hoverinfo="skip",
+            marker={"line": {"color": "#c8c8c8", "width": 0.6}},
+        )
+        fig.add_trace(background)
+        fig.data = (fig.data[-1], *fig.data[:-1])
     for frame in geo.inset_frames():
         fig.add_scattermap(lon=frame["lon"], lat=frame["lat"], mode="lines", line={"color": "#999", "width": 1},
                            hoverinfo="skip", showlegend=False)
@@ -143,5 +158,157 @@ def points(fig: go.Figure | None, df: pd.DataFrame, *, name: str, hover: str, co
         marker={"size": size, "color": colour, "opacity": 0.85},
         text=df[hover].astype(str), hovertemplate="%{text}<extra></extra>",
         customdata=df[customdata].astype(str) if customdata else None,
+    )
+    return fig
+
+
+# ---------------------------------------------------------------- Parcours des projets (pages/parcours.py)
+
+def _fraction_hover(df: pd.DataFrame, fraction: tuple[str, str] | None) -> tuple[pd.DataFrame | None, str]:
+    """customdata and hover text '(3 sur 8)' giving the numerator and denominator of a rate."""
+    if not fraction:
+        return None, ""
+    return df[list(fraction)], " (%{customdata[0]:,.0f} sur %{customdata[1]:,.0f})"
+
+
+def funnel(df: pd.DataFrame, stage: str, value: str, share: str, *, title: str, labels: dict[str, str],
+           colour: str = PALETTE[0], height: int = 400) -> go.Figure:
+    """Steps of a path as a funnel: count at each step and its share (ratio 0..1) of the first step."""
+    name = labels.get(value, value)
+    fig = go.Figure(go.Funnel(
+        y=df[stage].astype(str), x=df[value], customdata=df[share].astype(float) * 100,
+        marker={"color": colour}, connector={"line": {"color": "#999", "width": 1}},
+        texttemplate="%{x:,.0f} (%{customdata:,.0f} %)", textposition="inside",
+        hovertemplate=f"%{{y}}<br>{name} : %{{x:,.0f}}<br>{labels.get(share, share)} : "
+                      "%{customdata:,.1f} %<extra></extra>",
+    ))
+    _layout(fig, title, height)
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(type="category", gridcolor="rgba(0,0,0,0)")
+    return fig
+
+
+def rate_lines(df: pd.DataFrame, x: str, ys: list[str], *, title: str, labels: dict[str, str],
+               fractions: dict[str, tuple[str, str]] | None = None, height: int = 360) -> go.Figure:
+    """Rates (ratios 0..1) over years, drawn as percentages; hover gives numerator and denominator."""
+    fig = go.Figure()
+    for i, col in enumerate(ys):
+        name = labels.get(col, col)
+        custom, frac = _fraction_hover(df, (fractions or {}).get(col))
+        fig.add_scatter(x=df[x].astype(str), y=df[col].astype(float) * 100, mode="lines+markers", name=name,
+                        customdata=custom, line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
+                        hovertemplate=f"%{{x}}<br>{name} : %{{y:,.1f}} %{frac}<extra></extra>")
+    _layout(fig, title, height)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(ticksuffix=" %", range=[0, 105])
+    # legend under the plot: two long rate names would run over the title in a half-width column
+    fig.update_layout(legend={"yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    return fig
+
+
+def rate_bars(df: pd.DataFrame, x: str, y: str, *, title: str, labels: dict[str, str],
+              fraction: tuple[str, str] | None = None, horizontal: bool = True,
+              colour: str = PALETTE[5], height: int = 360) -> go.Figure:
+    """One rate (ratio 0..1) per category, drawn as a percentage; hover gives numerator and denominator."""
+    name = labels.get(y, y)
+    custom, frac = _fraction_hover(df, fraction)
+    values, cats = df[y].astype(float) * 100, df[x].astype(str)
+    value_ref, cat_ref = ("%{x:,.1f}", "%{y}") if horizontal else ("%{y:,.1f}", "%{x}")
+    fig = go.Figure(go.Bar(
+        x=values if horizontal else cats, y=cats if horizontal else values,
+        orientation="h" if horizontal else "v", marker_color=colour, customdata=custom, name=name,
+        hovertemplate=f"{cat_ref}<br>{name} : {value_ref} %{frac}<extra></extra>",
+    ))
+    _layout(fig, title, height)
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(ticksuffix=" %", rangemode="tozero",
+                                                           gridcolor="#e5e5e5")
+    (fig.update_yaxes if horizontal else fig.update_xaxes)(type="category", showgrid=False)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# ---------------------------------------------------------------- Projets IAE par territoire (pages/iae_territoires.py)
+
+# Starts at a mid blue: the lightest tint of SEQUENTIAL vanishes on a white map background.
+BUBBLE_SCALE = [[0.0, "#a6cbe3"], [0.5, "#0072B2"], [1.0, "#0b3c5d"]]
+
+
+def bubble_map(df: pd.DataFrame, *, value: str, name: str, title: str, hover_name: str, code: str,
+               unit: str = "", decimals: int = 0, height: int = 520) -> go.Figure:
+    """Territories without boundaries (EPCI, communes) as points in map coordinates (see geo.to_map),
+    the area and the colour of each point growing with the value; customdata[0] is the territory code."""
+    import numpy as np  # local: only this builder needs it
+
+    v = df[value].astype(float).fillna(0)
+    top = float(v.max()) if len(v) and v.max() > 0 else 1.0
+    fig = go.Figure()
+    map_layout(fig, title, height)
+    fig.add_scattermap(
+        lon=df["lon"], lat=df["lat"], mode="markers", name=name, showlegend=False,
+        marker={"size": 7 + 28 * np.sqrt(v / top), "sizemode": "diameter", "opacity": 0.8,
+                "color": v, "colorscale": BUBBLE_SCALE, "cmin": 0,
+                "colorbar": {"title": {"text": name}, "thickness": 12, "separatethousands": True}},
+        customdata=df[[code, hover_name]].astype(str),
+        hovertemplate=f"%{{customdata[1]}}<br>{name} : %{{marker.color:,.{decimals}f}}{unit}<extra></extra>",
+    )
+    return fig
+
+
+def fit_view(fig: go.Figure, df: pd.DataFrame, height: int = 520, width: int = 1000) -> go.Figure:
+    """Centre and zoom a map on the extent of df's territories (lon_min, lon_max, lat_min, lat_max in
+    map coordinates), for a zoomed or filtered perimeter; the national view keeps map_layout's frame."""
+    import math
+
+    box = df[["lon_min", "lon_max", "lat_min", "lat_max"]].astype(float).dropna()
+    if box.empty:
+        return fig
+    lon0, lon1 = box["lon_min"].min(), box["lon_max"].max()
+    lat0, lat1 = box["lat_min"].min(), box["lat_max"].max()
+    pad_lon, pad_lat = max(0.15 * (lon1 - lon0), 0.15), max(0.15 * (lat1 - lat0), 0.1)
+    lon0, lon1, lat0, lat1 = lon0 - pad_lon, lon1 + pad_lon, lat0 - pad_lat, lat1 + pad_lat
+
+    def merc(lat):  # Web Mercator y of a latitude, in radians
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    zoom_lon = math.log2(width / 256 * 360 / (lon1 - lon0))
+    zoom_lat = math.log2((height - 80) / 256 * 2 * math.pi / (merc(lat1) - merc(lat0)))
+    mid = (merc(lat0) + merc(lat1)) / 2
+    centre = {"lon": (lon0 + lon1) / 2, "lat": math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)}
+    fig.update_layout(map={"center": centre, "zoom": max(1.0, min(zoom_lon, zoom_lat, 10.0))})
+    return fig
+
+
+# ---------------------------------------------------------------- Couverture des contrats (pages/couverture.py)
+
+def rate_choropleth(df: pd.DataFrame, *, level: str, code: str, rate: str, numerator: str, denominator: str,
+                    name: str, title: str, hover_name: str, height: int = 520) -> go.Figure:
+    """Régions or départements coloured by a rate (ratio 0..1, drawn as a percentage); the hover gives
+    the numerator and the denominator. Territories whose denominator is 0 (rate null) stay blank."""
+    fig = go.Figure(go.Choroplethmap(
+        geojson=geo.geojson_url(level),
+        locations=df[code].astype(str),
+        z=df[rate].astype(float) * 100,
+        zmin=0,
+        featureidkey="id",
+        colorscale=SEQUENTIAL,
+        marker={"line": {"color": "white", "width": 0.6}},
+        colorbar={"title": {"text": name}, "thickness": 12, "ticksuffix": " %"},
+        customdata=df[[hover_name, numerator, denominator]].astype(object).values.tolist(),
+        hovertemplate=(f"%{{customdata[0]}}<br>{name} : %{{z:,.1f}} %"
+                       "<br>%{customdata[1]:,.0f} sur %{customdata[2]:,.0f}<extra></extra>"),
+    ))
+    return map_layout(fig, title, height)
+
+
+def boundaries(fig: go.Figure | None, codes: list[str], level: str = "dep") -> go.Figure:
+    """Light grey départements (or régions) under point layers, so that points are seen in their place
+    on a blank map (no hover, no colour scale). Add it before the points: later traces draw on top."""
+    fig = fig or go.Figure()
+    fig.add_choroplethmap(
+        geojson=geo.geojson_url(level), locations=list(codes), z=[0] * len(codes), featureidkey="id",
+        colorscale=[[0, "#f1f1f1"], [1, "#f1f1f1"]], showscale=False, hoverinfo="skip", showlegend=False,
+        marker={"line": {"color": "#c8c8c8", "width": 0.6}},
     )
     return fig

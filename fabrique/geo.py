@@ -22,11 +22,11 @@ STATIC_URL = "app/static/geo"
 
 # DROM département -> centre of its inset box (lon, lat); boxes are INSET_SIZE degrees wide/high.
 INSET_CENTRES = {
-    "971": (-9.6, 47.2),
-    "972": (-9.6, 45.4),
-    "973": (-9.6, 43.4),
-    "974": (-7.0, 45.4),
-    "976": (-7.0, 43.6),
+    "971": (-9.8, 47.5),
+    "972": (-9.8, 45.3),
+    "973": (-9.8, 43.1),
+    "974": (-7.4, 45.3),
+    "976": (-7.4, 43.1),
 }
 INSET_SIZE = 1.6
 REGION_OF_INSET = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
@@ -114,6 +114,15 @@ def write_static(force: bool = False) -> list[Path]:
         tmp.replace(target)
         written.append(target)
     return written
+
+
+@lru_cache(maxsize=1)
+def department_codes() -> list[str]:
+    """Codes of the 101 départements drawn on maps."""
+    from . import reference
+
+    deps = reference.read("departements.csv")
+    return deps.loc[deps["zone"] != "com", "dep_code"].tolist()
 
 
 def geojson_url(level: str) -> str:

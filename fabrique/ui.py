@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from . import charts, data, filters, fmt
+from . import charts, config, data, filters, fmt, partners
 from .filters import Filters, Options
+from .partners import Perimeter
 
 WIDGET_KEYS = {
     "annees": "f_annees", "reg": "f_reg", "dep": "f_dep", "structure": "f_structure", "statut": "f_statut",
@@ -57,11 +58,73 @@ def current_filters() -> Filters:
     """The filter state for a page: set by the frame, or read from the URL when a page runs alone (tests)."""
     f = st.session_state.get(STATE_FILTERS)
     if f is None:
-        f, _ = filters.from_query(_url_filter_query(), data.options())
+        opts = data.options()
+        f, _ = filters.from_query(_url_filter_query(), opts)
+        p = perimeter()
+        if p is not None:
+            f = partners.clamp(f, p, opts)
     return f
 
 
-def filter_bar(page_key: str) -> Filters:
+# ---------------------------------------------------------------- partner links
+
+PARTNER_TOKEN = "_partner_token"
+
+
+def _refuse(message: str) -> None:
+    st.title("Accès refusé", anchor=False)
+    st.error(message, icon=":material/block:")
+    st.caption("Tableau de bord du réseau Fabrique à initiatives (Avise). Aucune donnée n'est affichée.")
+    st.stop()
+
+
+def partner_gate() -> Perimeter | None:
+    """Frame, before anything is shown: the perimeter of a partner link, or a refusal page.
+
+    A session opened with a partner link stays locked to it even if the token is removed from the
+    address bar (the token is put back), and a deployment can require a link for every visitor
+    (FABRIQUE_REQUIRE_LINK=1).
+    """
+    s = st.session_state
+    token = st.query_params.get(partners.URL_KEY)
+    if token is None and s.get(PARTNER_TOKEN):
+        token = s[PARTNER_TOKEN]
+        st.query_params[partners.URL_KEY] = token
+    if token is None:
+        if config.setting("require_link"):
+            _refuse("Ce tableau de bord s'ouvre uniquement avec un lien partenaire valide.")
+        return None
+    try:
+        p = partners.read_token(token, config.partner_secret(), data.options())
+    except partners.PartnerLinkError as exc:
+        _refuse(str(exc))
+    s[PARTNER_TOKEN] = token
+    return p
+
+
+def perimeter() -> Perimeter | None:
+    """The partner perimeter of this view, if any (pages use it to hide project-level detail)."""
+    token = st.session_state.get(PARTNER_TOKEN) or st.query_params.get(partners.URL_KEY)
+    if not token:
+        return None
+    try:
+        return partners.read_token(token, config.partner_secret(), data.options())
+    except partners.PartnerLinkError:
+        return None
+
+
+def is_partner() -> bool:
+    return perimeter() is not None
+
+
+def partner_banner(p: Perimeter) -> None:
+    opts = data.options()
+    who = f" {p.label}" if p.label else ""
+    st.info(f"**Vue partenaire{who}** : {p.describe(opts)}. Ce périmètre est verrouillé. "
+            f"Lien valable jusqu'au {fmt.date(p.expires)}.", icon=":material/lock:")
+
+
+def filter_bar(page_key: str, perimeter: Perimeter | None = None) -> Filters:
     """Draw the filter widgets and keep them in step with the URL; returns the filter state.
 
     The URL wins when it changed under us (a pasted link, Back/Forward, a reload); the widgets win
@@ -69,6 +132,8 @@ def filter_bar(page_key: str) -> Filters:
     the same filters back.
     """
     opts = data.options()
+    if perimeter is not None:
+        opts = _partner_options(opts, perimeter)
     s = st.session_state
     url = _url_filter_query()
     first_run = "_last_query" not in s
@@ -76,6 +141,8 @@ def filter_bar(page_key: str) -> Filters:
     notices: list[str] = []
     if first_run or url_changed:
         f, notices = filters.from_query(url, opts)
+        if perimeter is not None:
+            f = partners.clamp(f, perimeter, opts)
         _seed_widgets(f)
 
     reunion = meeting_mode()
@@ -86,6 +153,8 @@ def filter_bar(page_key: str) -> Filters:
         _widgets(opts, compact=reunion)
 
     f = _from_widgets(opts)
+    if perimeter is not None:
+        f = partners.clamp(f, perimeter, opts)
     new = filters.to_query(f, opts)
     if new != url:
         for k in filters.KEYS:
@@ -96,6 +165,20 @@ def filter_bar(page_key: str) -> Filters:
     for n in notices:
         st.warning(n, icon=":material/warning:")
     return f
+
+
+def _partner_options(opts: Options, p: Perimeter) -> Options:
+    """Only the regions, départements and structures of the perimeter can be chosen."""
+    from dataclasses import replace as _replace
+
+    deps = partners.allowed_departments(p, opts)
+    regs = {opts.departments[d][1] for d in deps}
+    return _replace(
+        opts,
+        regions={k: v for k, v in opts.regions.items() if k in regs},
+        departments={k: v for k, v in opts.departments.items() if k in deps},
+        structures={k: v for k, v in opts.structures.items() if not p.structures or k in p.structures},
+    )
 
 
 def _widgets(opts: Options, compact: bool) -> None:
@@ -146,6 +229,9 @@ def view_link(f: Filters, opts: Options) -> str:
     q = filters.to_query(f, opts, explicit=True)
     if meeting_mode():
         q[MODE_KEY] = "reunion"
+    token = st.session_state.get(PARTNER_TOKEN)
+    if token:
+        q[partners.URL_KEY] = token
     base = st.context.url or ""
     return f"{base}?{urlencode(q, safe=',')}"
 
@@ -203,9 +289,16 @@ def delta_text(current, previous, decimals: int = 0) -> str | None:
 def formatted(df: pd.DataFrame, labels: dict[str, str]):
     """A Styler with French formats by column suffix and French headers; sorting keeps raw values."""
     cols = [c for c in labels if c in df.columns]
-    out = df[cols]
-    styler = out.style.format({c: (lambda v, c=c: fmt.by_suffix(c, v)) for c in cols})
-    return styler.relabel_index([labels[c] for c in cols], axis=1).hide(axis="index")
+    out = df[cols].copy()
+    # st.dataframe shows « None » for a missing cell whatever the Styler says: a column with gaps is
+    # written out as French text (it then sorts as text; complete numeric columns keep numeric sorting).
+    for c in cols:
+        if out[c].isna().any():
+            out[c] = [fmt.by_suffix(c, v) if not pd.isna(v) else "–" for v in out[c]]
+    # st.dataframe ignores Styler.relabel_index: rename first, format by the original suffixes.
+    out = out.rename(columns=labels)
+    return out.style.format({labels[c]: (lambda v, c=c: v if isinstance(v, str) else fmt.by_suffix(c, v))
+                             for c in cols})
 
 
 def table(df: pd.DataFrame, labels: dict[str, str], height: int | str = "auto", key: str | None = None) -> None:
@@ -252,6 +345,8 @@ def style(reunion: bool) -> None:
     """Small CSS: larger type in meeting mode; print keeps the filter context and hides the chrome."""
     css = """
     @media print { [data-testid="stSidebar"], [data-testid="stHeader"], .stButton, [data-testid="stPopover"] { display: none !important; } }
+    /* Streamlit greys captions with opacity 0.6 (contrast 3.9:1, under WCAG AA): same look, readable grey. */
+    [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #5f5d5a !important; }
     """
     if reunion:
         css += """

@@ -10,6 +10,9 @@ ui.header("Importer des données", "Remplacer les données du réseau par un nou
           "toute l'activité. La base précédente est archivée et reste en place tant que la nouvelle n'est pas complète.")
 
 stored_hash = config.admin_password_hash()
+if ui.is_partner():
+    st.error("Cet écran n'est pas accessible depuis un lien partenaire.", icon=":material/block:")
+    st.stop()
 if not stored_hash:
     st.info("L'importation en ligne est désactivée : aucun mot de passe administrateur n'est configuré "
             "(variable FABRIQUE_ADMIN_PASSWORD_HASH ou clé admin_password_hash des secrets). "

@@ -1,4 +1,174 @@
+"""Structures du réseau: qui porte la Fabrique, où, avec quels résultats ? List, map and one page per structure."""
 import streamlit as st
-from fabrique import ui
-ui.header('structures', 'en construction')
+
+from fabrique import charts, data, fmt, geo, ui
+
+FICHE = "fiche"            # URL key of the structure shown (structure_id)
+WIDGET = "s_fiche"         # select box state
+SEEN = "_s_fiche_url"      # last URL value the select box was aligned with
+MAP_KEY = "structures_map"
+LIST_VALUE = ""            # select box value meaning "no structure: show the list"
+TERRITORY_SCALE = [[0.0, "#eef7f2"], [0.5, "#b5dfc9"], [1.0, "#6fbf98"]]  # light greens: seats stay readable
+
+f = ui.current_filters()
+ui.header("Structures du réseau", "Qui porte la Fabrique à initiatives, sur quels territoires, avec quels résultats ?",
+          "Les structures porteuses, leur statut, leur territoire et les projets qu'elles accompagnent. "
+          "Choisissez une structure pour afficher sa fiche.")
+ui.context_line(f)
+
+structures = data.load("structures/structure_list", f)
+names = dict(zip(structures["structure_id"], structures["name"]))
+s = st.session_state
+
+# A seat clicked on the map opens its fiche (read before the select box is drawn, so it can be set).
+clicked = [p.get("customdata") for p in (s.get(MAP_KEY) or {}).get("selection", {}).get("points", [])]
+clicked = [c[0] if isinstance(c, (list, tuple)) else c for c in clicked if c]
+if not clicked:
+    s.pop("_s_fiche_clicked", None)   # the map was redrawn without a selection: the next click counts
+elif clicked[0] in names and clicked[0] != s.get("_s_fiche_clicked"):
+    s["_s_fiche_clicked"] = clicked[0]
+    st.query_params[FICHE] = clicked[0]
+
+# The structure in the link: validated against the structures the filters keep.
+raw = st.query_params.get(FICHE)
+fiche = LIST_VALUE
+if raw is not None:
+    if raw in names:
+        fiche = raw
+    else:
+        known = data.options().structures
+        if raw in known:
+            st.warning(f"La structure « {known[raw]} » ne correspond pas aux filtres choisis : sa fiche n'est "
+                       "pas affichée. Retirez un filtre pour la consulter.", icon=":material/warning:")
+        else:
+            st.warning("Paramètre « fiche » ignoré (structure inconnue) : la liste des structures est affichée.",
+                       icon=":material/warning:")
+        del st.query_params[FICHE]
+if s.get(SEEN) != fiche or s.get(WIDGET) not in (LIST_VALUE, *names):
+    s[WIDGET] = s[SEEN] = fiche   # a link, Back/Forward or a filter change wins over the widget
+
+
+def back_to_list() -> None:
+    st.session_state[WIDGET] = LIST_VALUE
+
+
+choice = st.selectbox("Choisir une structure", [LIST_VALUE, *names], key=WIDGET,
+                      format_func=lambda v: names.get(v, "Toutes les structures (liste et carte)"),
+                      disabled=not names)
+if choice != fiche:
+    if choice:
+        st.query_params[FICHE] = choice
+    elif FICHE in st.query_params:
+        del st.query_params[FICHE]
+    s[SEEN] = choice
+
+if structures.empty:
+    ui.empty("Aucune structure ne correspond aux filtres choisis.")
+
+elif not choice:
+    # ------------------------------------------------------------ the network: map and list
+    st.subheader("Où sont les structures ?", anchor=False)
+    territory = data.load("structures/territory_departments", f)
+    pts = geo.to_map(structures)
+    fig = charts.choropleth(territory, level="dep", code="dep_code", value="structures_n",
+                            name="Structures", hover_name="label", colorscale=TERRITORY_SCALE,
+                            title="Territoires couverts (départements) et sièges des structures, par statut actuel")
+    # 1 structure: mid green, 2 or more: dark green (the count is in the hover and the data table).
+    fig.update_traces(selector={"type": "choroplethmap"}, zmin=0, zmax=2, showscale=False)
+    for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]:
+        charts.points(fig, pts[pts["status"] == status], name=label, hover="map_label",
+                      colour=charts.STATUS_COLOURS[status], size=13, customdata=["structure_id"])
+    ui.chart(fig, territory, {"dep_code": "Code", "dep_name": "Département", "reg_name": "Région",
+                              "structures_n": "Structures", "structure_names": "Structures couvrant le département"},
+             key=MAP_KEY, on_select="rerun", selection_mode=("points",),
+             caption="Départements en vert : territoire couvert par au moins une structure (vert foncé : par "
+                     "plusieurs ; noms au survol). Points : siège de chaque structure ; cliquez un point pour ouvrir sa fiche. "
+                     "Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
+
+    st.subheader("Liste des structures", anchor=False)
+    ui.table(structures, {
+        "name": "Structure", "status": "Statut actuel", "joined_year": "Entrée", "appellation_year": "Appellation",
+        "seat": "Siège", "departments": "Départements couverts", "regions": "Région(s)",
+        "projects_n": "Projets suivis", "creations_n": "Créations"}, key="structure_list")
+    st.caption(
+        f"Structures entrées dans le réseau au plus tard en {f.year_to}. Projets suivis : projets détectés au "
+        f"plus tard en {f.year_to} et ni créés ni abandonnés avant {f.year_from} ; créations : activités lancées "
+        "pendant la période. Les filtres de projet (IAE, zonage, étape…) s'appliquent à ces deux colonnes."
+    )
+
+else:
+    # ------------------------------------------------------------ one structure
+    extra = {"structure_id": choice}
+    profile = data.load("structures/structure_profile", f, **extra).iloc[0]
+    st.button("Retour à la liste des structures", icon=":material/arrow_back:", on_click=back_to_list)
+    st.subheader(profile["name"], anchor=False)
+    appellation_year = fmt.by_suffix("appellation_year", profile["appellation_year"])
+    st.markdown(
+        f"**Statut actuel : {profile['status']}** · entrée dans le réseau en "
+        f"{fmt.by_suffix('joined_year', profile['joined_year'])}"
+        + ("" if appellation_year == "–" else f" · appellation obtenue en {appellation_year}")
+        + f" · siège : {profile['commune_name']} ({profile['dep_name']}, {profile['reg_name']})"
+    )
+    st.markdown(f"**Territoire couvert** : {profile['departments']}"
+                + (f" — {profile['regions']}" if profile["regions"] else ""))
+
+    totals = data.load("structures/structure_totals", f, **extra).iloc[0]
+    period = str(f.year_from) if f.year_from == f.year_to else f"{f.year_from} à {f.year_to}"
+    tiles = st.columns(5)
+    with tiles[0]:
+        ui.kpi("Séances de créativité", fmt.number(totals["sessions_n"]), help=f"Séances tenues, {period}.")
+    with tiles[1]:
+        ui.kpi("Études d'opportunité", fmt.number(totals["studies_n"]),
+               help=f"Études « avancées » ou « validées », {period}.")
+    with tiles[2]:
+        ui.kpi("Créations", fmt.number(totals["creations_n"]), help=f"Activités lancées, {period}.")
+    with tiles[3]:
+        ui.kpi("Emplois créés", fmt.number(totals["jobs_etp"], 1) + " ETP",
+               help=f"ETP à la création, {period}, hors postes d'insertion "
+                    f"({fmt.number(totals['insertion_jobs_etp'], 1)} ETP d'insertion en plus).")
+    with tiles[4]:
+        ui.kpi(f"Partenaires en {f.year_to}", fmt.number(totals["partners_n"]),
+               help="Organisations distinctes impliquées dans l'année (« – » : rien de déclaré cette année-là).")
+
+    st.subheader("Année par année", anchor=False)
+    by_year = data.load("structures/structure_by_year", f, **extra)
+    year_labels = {"year": "Année", "sessions_n": "Séances de créativité", "studies_n": "Études d'opportunité",
+                   "partners_n": "Partenaires mobilisés", "creations_n": "Créations",
+                   "jobs_etp": "Emplois créés (ETP)", "insertion_jobs_etp": "Postes d'insertion (ETP)"}
+    if by_year.empty:
+        ui.empty(f"La structure n'était pas encore entrée dans le réseau en {f.year_to}.")
+    else:
+        ui.chart(charts.lines(by_year, "year", ["sessions_n", "studies_n", "creations_n"],
+                              title=f"Séances, études et créations par an : {profile['name']}", labels=year_labels),
+                 by_year, year_labels, key="fiche_by_year",
+                 caption="Séances, études et partenaires : activité déclarée par la structure (« – » : rien de "
+                         "déclaré). Créations et emplois : projets de la structure, l'année de la création.")
+        ui.table(by_year, year_labels, key="fiche_by_year_table")
+
+    st.subheader("Projets accompagnés", anchor=False)
+    projects = data.load("structures/structure_projects", f, **extra)
+    if projects.empty:
+        ui.empty("Aucun projet de cette structure ne correspond aux filtres choisis pendant la période.")
+    else:
+        ui.table(projects, {
+            "title": "Projet", "sector": "Secteur", "place": "Commune", "stage": "Étape",
+            "detected_on": "Détection", "study_on": "Étude", "created_on": "Création", "abandoned_on": "Abandon",
+            "abandon_reason": "Motif d'abandon", "iae": "IAE (SIAE)", "jobs_etp": "Emplois (ETP)",
+            "insertion_jobs_etp": "Postes d'insertion (ETP)", "programme": "Programme"}, key="fiche_projects")
+        st.caption(f"Projets suivis pendant la période : détectés au plus tard en {f.year_to}, ni créés ni "
+                   f"abandonnés avant {f.year_from}. Tous les filtres de projet s'appliquent.")
+        located = geo.to_map(projects)
+        territory = data.load("structures/structure_territory", f, **extra)
+        fig = charts.choropleth(territory, level="dep", code="dep_code", value="covered_n",
+                                name="Territoire", hover_name="dep_name", colorscale=TERRITORY_SCALE,
+                                title=f"Territoire et projets de la structure : {profile['name']}")
+        fig.update_traces(selector={"type": "choroplethmap"}, zmin=0, zmax=2, showscale=False)
+        charts.fit_view(fig, geo.to_map(geo.to_map(territory, "lon_min", "lat_min"), "lon_max", "lat_max"))
+        charts.points(fig, located[located["is_created"]], name="Activité créée", hover="title",
+                      colour=charts.PALETTE[0], size=11)
+        charts.points(fig, located[~located["is_created"]], name="Projet en cours ou abandonné", hover="title",
+                      colour=charts.PALETTE[1], size=11)
+        ui.chart(fig, projects, {"title": "Projet", "place": "Commune", "stage": "Étape"}, key="fiche_map",
+                 caption="Points : commune de chaque projet (plusieurs projets d'une même commune se superposent).")
+
 ui.footer()

@@ -1,0 +1,35 @@
+-- Key figures of the cohorts detected in the period: projects detected, how many reached the
+-- opportunity study and creation, the two conversion rates and the median delay to creation.
+-- A cohort is the year a project was detected; later steps count with that year, whenever they happened.
+-- grain: one row
+-- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+with path as (
+    -- The steps of a project, in schema.STAGES order ("abandonné" is an exit, not a step).
+    select * from (values
+        (1, 'détection'), (2, 'séance de créativité'), (3, 'étude d''opportunité'),
+        (4, 'recherche de porteur'), (5, 'amorçage'), (6, 'créé')
+    ) as t(stage_rank, stage)
+),
+cohort as (
+    -- Projects of the cohorts with the furthest step they reached: their current step, or the step
+    -- at which they were abandoned; a created project has reached every step.
+    select p.*, r.stage_rank as reached_rank,
+           date_diff('day', p.detected_on, p.created_on) / 30.4375 as months_to_creation
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
+    left join path r
+      on r.stage = case when p.stage = 'abandonné' then p.abandon_stage else p.stage end
+    where p.detected_year between $year_from and $year_to
+),
+final as (
+    select count(*) as detections_n,
+           count(*) filter (where reached_rank >= 3) as studies_n,
+           count(*) filter (where reached_rank = 6) as creations_n,
+           count(*) filter (where stage = 'abandonné') as abandons_n,
+           count(*) filter (where reached_rank >= 3) / nullif(count(*), 0) as studies_per_detection_pct,
+           count(*) filter (where reached_rank = 6)
+               / nullif(count(*) filter (where reached_rank >= 3), 0) as creations_per_study_pct,
+           -- whole months: the median of a handful of projects does not deserve a decimal
+           cast(round(median(months_to_creation) filter (where reached_rank = 6)) as integer) as median_months_n
+    from cohort
+)
+select * from final

@@ -1,0 +1,38 @@
+-- Directory of the structures in scope: status today, years of entry and appellation, seat,
+-- territory covered, and the projects they followed in the period. A project is "followed" in the
+-- period when it was detected by $year_to and was neither created nor abandoned before $year_from;
+-- creations count in their year of creation. Project counts follow every project filter.
+-- grain: one row per structure that had joined by $year_to
+-- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+with scoped as (
+    select * from scoped_structures($regs, $deps, $structure_ids, $status) where joined_year <= $year_to
+),
+territory as (
+    select sd.structure_id,
+           string_agg(d.dep_name || ' (' || sd.dep_code || ')', ', ' order by sd.dep_code) as departments,
+           string_agg(distinct r.reg_name, ', ' order by r.reg_name) as regions
+    from structure_departments sd
+    left join departments d using (dep_code)
+    left join regions r on r.reg_code = sd.reg_code
+    group by sd.structure_id
+),
+projects as (
+    select structure_id,
+           count(*) filter (where detected_year <= $year_to
+                              and coalesce(created_year, abandoned_year, $year_to) >= $year_from) as projects_n,
+           count(*) filter (where created_year between $year_from and $year_to) as creations_n
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    group by structure_id
+),
+final as (
+    select s.structure_id, s.name, s.status, s.joined_year, s.appellation_year,
+           s.commune_name || ' (' || s.dep_code || ')' as seat, s.commune_name, s.dep_code, s.lon, s.lat,
+           s.name || ' · ' || s.status || ' · siège : ' || coalesce(s.commune_name, '?') as map_label,
+           t.departments, t.regions,
+           coalesce(p.projects_n, 0) as projects_n,
+           coalesce(p.creations_n, 0) as creations_n
+    from scoped s
+    left join territory t using (structure_id)
+    left join projects p using (structure_id)
+)
+select * from final order by strip_accents(lower(name))

@@ -1,0 +1,23 @@
+-- Projects of one structure followed in the period (detected by $year_to, neither created nor
+-- abandoned before $year_from), with their place, stage and dates; every project filter applies.
+-- grain: one row per project_id
+-- params: $structure_id, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+with followed as (
+    select *
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    where structure_id = $structure_id
+      and detected_year <= $year_to
+      and coalesce(created_year, abandoned_year, $year_to) >= $year_from
+),
+final as (
+    select f.project_id, f.title, f.sector, f.commune_name || ' (' || f.dep_code || ')' as place,
+           f.dep_code, c.lon, c.lat,
+           case when f.stage = 'abandonné' then 'abandonné (' || f.abandon_stage || ')' else f.stage end as stage,
+           f.stage = 'créé' as is_created,
+           f.detected_on, f.study_on, f.created_on, f.abandoned_on, f.abandon_reason,
+           case when f.is_iae then 'oui' || coalesce(' (' || f.siae_type || ')', '') else 'non' end as iae,
+           f.jobs_etp, f.insertion_jobs_etp, f.programme
+    from followed f
+    left join communes c using (insee_code)
+)
+select * from final order by detected_on, project_id

@@ -1,0 +1,25 @@
+-- Key figures of one structure over the period: activity declared (séances, études summed over
+-- the years; partenaires of the last year) and its creations and jobs (every project filter applies).
+-- grain: one row
+-- params: $structure_id, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+with activity as (
+    select sum(creativity_sessions) as sessions_n, sum(opportunity_studies) as studies_n,
+           sum(partners) filter (where year = $year_to) as partners_n
+    from annual_activity
+    where structure_id = $structure_id and year between $year_from and $year_to
+),
+creations as (
+    select count(*) as creations_n, sum(jobs_etp) as jobs_etp, sum(insertion_jobs_etp) as insertion_jobs_etp
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    where structure_id = $structure_id and created_year between $year_from and $year_to
+),
+final as (
+    select cast(coalesce(a.sessions_n, 0) as bigint) as sessions_n,
+           cast(coalesce(a.studies_n, 0) as bigint) as studies_n,
+           cast(a.partners_n as bigint) as partners_n,
+           c.creations_n, coalesce(c.jobs_etp, 0) as jobs_etp,
+           coalesce(c.insertion_jobs_etp, 0) as insertion_jobs_etp
+    from activity a
+    cross join creations c
+)
+select * from final
