@@ -293,3 +293,12 @@ def template_bytes() -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_template(Path(tmp) / "modele_import_fabrique.xlsx")
         return Path(path).read_bytes()
+
+
+# Free text and project names: never in a partner's export (small counts and titles stay internal).
+PARTNER_HIDDEN = ("title", "abandon_reason", "programme")
+
+
+def for_partner(df: pd.DataFrame) -> pd.DataFrame:
+    """The export without project titles and free text, for a partner view."""
+    return df.drop(columns=[c for c in PARTNER_HIDDEN if c in df.columns])

@@ -124,6 +124,8 @@ st.subheader("Téléchargements", anchor=False)
 opts = data.options()
 described = filters.describe(f, opts)
 projects = data.load("method/export_projects", f)
+if ui.is_partner():
+    projects = export.for_partner(projects)
 activity = data.load("method/export_activity", f)
 stamp = export.Context.of(described, info)
 st.markdown(

@@ -147,7 +147,9 @@ else:
 
     st.subheader("Projets accompagnés", anchor=False)
     projects = data.load("structures/structure_projects", f, **extra)
-    if projects.empty:
+    if ui.is_partner():
+        st.caption("Le détail des projets (intitulés, motifs, commentaires) n'est pas affiché dans une vue partenaire.")
+    elif projects.empty:
         ui.empty("Aucun projet de cette structure ne correspond aux filtres choisis pendant la période.")
     else:
         ui.table(projects, {
