@@ -19,7 +19,7 @@ BUILD_ORDER = [
     "regions", "departments", "epci", "communes", "qpv", "qpv_communes", "contrat_ville_epci",
     "crte", "crte_communes", "leader_gal", "leader_communes", "pvd_communes", "acv_communes",
     "commune_history", "structures", "structure_departments", "projects", "annual_activity",
-    "rejected_rows", "project_facts",
+    "rejected_rows", "stage_order", "project_facts",
 ]
 RECORD_TABLES = ["structures", "structure_departments", "projects", "annual_activity"]
 

@@ -5,7 +5,7 @@ Pure functions only (no Streamlit): the frame (app.py, through fabrique.ui) draw
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 STATUSES = {"experimentation": "expérimentation", "appellation": "appellation"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fabrique import build, config, template
+from fabrique import build, template
 from fabrique.__main__ import main as cli
 
 from tiny import tiny_records

@@ -5,7 +5,6 @@ import hashlib
 from pathlib import Path
 
 import openpyxl
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fabrique import build, importer, schema

@@ -17,7 +17,8 @@ delay detection -> creation in days / 30.4375:
 
 Bretagne (reg 53) = P01..P05 (S1). IAE = P01, P02, P06, P08, P10.
 """
-import re
+
+import duckdb
 
 import pandas as pd
 import pytest
@@ -59,24 +60,17 @@ def test_header_declares_grain_and_exactly_the_params_used(name):
     assert "$year_from" in sql and "$year_to" in sql  # the period selects cohorts
 
 
-def _cte(sql: str, name: str) -> str:
-    m = re.search(rf"\b{name} as \((.*?)\n\),", sql, re.S)
-    return m.group(1) if m else ""
-
-
-def test_stage_rank_is_one_definition_in_every_query_that_uses_it():
-    """The "reached a step" rule is written in each file (no shared macro for read queries yet):
-    the `path` and `cohort` CTEs must be identical everywhere and follow schema.STAGES."""
-    texts = {n: db.sql_text(f"pipeline/{n}") for n in QUERIES}
-    using = {n: t for n, t in texts.items() if "reached_rank" in t}
-    assert set(using) == {"kpis", "by_cohort", "reached_by_stage", "abandons_by_stage", "by_sector"}
-    for cte in ("path", "cohort"):
-        assert len({_cte(t, cte) for t in using.values()}) == 1, cte
-    labels = re.findall(r"\((\d), '((?:[^']|'')*)'\)", _cte(texts["kpis"], "path"))
-    assert [(int(r), s.replace("''", "'")) for r, s in labels] == \
-        list(enumerate([s for s in schema.STAGES if s != "abandonné"], start=1))
-    current = re.findall(r"\((\d), '((?:[^']|'')*)'\)", _cte(texts["current_by_stage"], "stages"))
-    assert [s.replace("''", "'") for _, s in current] == schema.STAGES
+def test_stage_order_follows_schema(tiny_db):
+    """The "reached a step" rule lives once, in project_facts.reached_rank over the stage_order table."""
+    con = duckdb.connect(str(tiny_db), read_only=True)
+    try:
+        order = con.execute("select stage from stage_order order by stage_rank").fetchall()
+        reached = dict(con.execute("select project_id, reached_rank from project_facts").fetchall())
+    finally:
+        con.close()
+    assert [s for (s,) in order] == schema.STAGES
+    # P03 abandoned at the study (3), P07 at detection (1), P04 in study (3), P08 looking for a carrier (4).
+    assert (reached["P03"], reached["P07"], reached["P04"], reached["P08"], reached["P01"]) == (3, 1, 3, 4, 6)
 
 
 # ---------------------------------------------------------------- kpis

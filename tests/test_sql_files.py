@@ -1,5 +1,4 @@
 """Every SQL file states its purpose, grain and parameters, and binds exactly what it declares."""
-from pathlib import Path
 
 import pytest
 

@@ -1,6 +1,7 @@
 -- Projects with their geography and zoning flags, denormalised once at build time so that every
 -- page filters one table. in_qpv: located in a QPV (qpv_code given); in_contrat_ville: the commune's
--- EPCI has a QPV (contrat de ville proxy).
+-- EPCI has a QPV (contrat de ville proxy). reached_rank: the furthest step reached (current stage,
+-- or the stage at which the project was abandoned; stage_order); months_to_creation: detection to creation.
 -- grain: one row per project_id
 with crte_members as (select distinct insee_code from crte_communes),
 gal_members as (select distinct insee_code from leader_communes),
@@ -16,13 +17,16 @@ select p.project_id, p.structure_id, s.status as structure_status, p.title, p.se
        p.insee_code in (select insee_code from crte_members) as in_crte,
        p.insee_code in (select insee_code from gal_members) as in_gal,
        coalesce(c.epci_siren in (select epci_siren from contrat_ville_epci), false) as in_contrat_ville,
-       p.stage, p.abandon_stage,
+       p.stage, p.abandon_stage, r.stage_rank as reached_rank,
        p.detected_on, year(p.detected_on) as detected_year,
        p.study_on, year(p.study_on) as study_year,
        p.created_on, year(p.created_on) as created_year,
+       date_diff('day', p.detected_on, p.created_on) / 30.4375 as months_to_creation,
        p.abandoned_on, year(p.abandoned_on) as abandoned_year,
        p.abandon_reason, p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme
 from projects p
 left join communes c using (insee_code)
 left join structures s using (structure_id)
+left join stage_order r
+  on r.stage = case when p.stage = 'abandonné' then p.abandon_stage else p.stage end
 order by p.project_id

@@ -2,10 +2,7 @@
 -- grain: one row per stage of schema.STAGES (all seven, zero when no project is there)
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
 with stages as (
-    select * from (values
-        (1, 'détection'), (2, 'séance de créativité'), (3, 'étude d''opportunité'),
-        (4, 'recherche de porteur'), (5, 'amorçage'), (6, 'créé'), (7, 'abandonné')
-    ) as t(stage_rank, stage)
+    select stage_rank, stage from stage_order
 ),
 cohort as (
     select project_id, stage

@@ -4,20 +4,14 @@
 -- grain: one row
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
 with path as (
-    -- The steps of a project, in schema.STAGES order ("abandonné" is an exit, not a step).
-    select * from (values
-        (1, 'détection'), (2, 'séance de créativité'), (3, 'étude d''opportunité'),
-        (4, 'recherche de porteur'), (5, 'amorçage'), (6, 'créé')
-    ) as t(stage_rank, stage)
+    -- The steps of a project ("abandonné" is an exit, not a step).
+    select stage_rank, stage from stage_order where is_step
 ),
 cohort as (
     -- Projects of the cohorts with the furthest step they reached: their current step, or the step
     -- at which they were abandoned; a created project has reached every step.
-    select p.*, r.stage_rank as reached_rank,
-           date_diff('day', p.detected_on, p.created_on) / 30.4375 as months_to_creation
+    select p.*
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
-    left join path r
-      on r.stage = case when p.stage = 'abandonné' then p.abandon_stage else p.stage end
     where p.detected_year between $year_from and $year_to
 ),
 final as (
