@@ -29,15 +29,23 @@ def _demo(args) -> int:
 
 
 def _ensure(args) -> int:
-    path = Path(args.db or config.db_path())
-    if path.exists():
-        from . import geo
+    """Build the demo database if missing; rebuild any database whose build SQL has changed since."""
+    from . import build, geo
 
-        geo.write_static()
-        print(f"Base présente : {path}")
+    geo.write_static()
+    path = Path(args.db or config.db_path())
+    if not path.exists():
+        args.scale = 1.0
+        return _demo(args)
+    if build.stored_schema_version(path) == build.schema_version():
+        print(f"Base présente et à jour : {path}")
         return 0
-    args.scale = 1.0
-    return _demo(args)
+    # The tables' definitions changed: rebuild with the same records (demo or imported), so that the
+    # code and the database agree. The old file is archived as usual.
+    records, rejected, kind, data_date = build.read_records(path)
+    res = build.build(records, kind=kind, db_path=path, rejected=rejected, data_date=data_date)
+    print(f"Base reconstruite (définitions modifiées) : {res.path}, ancienne archivée : {res.archived}")
+    return 0
 
 
 def _import(args) -> int:

@@ -102,6 +102,30 @@ def _read_gal(db_path: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None, 
     return df[["gal_id", "gal_name"]].drop_duplicates("gal_id"), df[["gal_id", "insee_code"]], path
 
 
+def schema_version() -> str:
+    """Fingerprint of what shapes the database (build, macro and check SQL): a change means rebuild."""
+    h = hashlib.sha256()
+    for folder in ("build", "macros", "checks"):
+        for path in sorted((config.QUERIES_DIR / folder).glob("*.sql")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stored_schema_version(db_path: Path) -> str | None:
+    """The schema fingerprint a database was built with (None for an unreadable or older file)."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("select value from build_info where section = 'meta' and key = 'schema_version'").fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Run queries/checks/*.sql; each returns the rows that break its rule. French messages."""
     failures = []
@@ -196,6 +220,7 @@ def _write_build_info(con, *, kind, counts, input_files, gal_path, data_date) ->
         ("meta", "built_at", now.isoformat(timespec="seconds")),
         ("meta", "dataset_kind", kind),
         ("meta", "data_date", data_date or now.date().isoformat()),
+        ("meta", "schema_version", schema_version()),
     ]
     for name in reference.REFERENCE_FILES:
         rows.append(("file", f"reference/{name}", _sha256(config.REFERENCE_DIR / name)))

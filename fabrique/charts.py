@@ -247,16 +247,18 @@ def bubble_map(df: pd.DataFrame, *, value: str, name: str, title: str, hover_nam
     map_layout(fig, title, height)
     fig.add_scattermap(
         lon=df["lon"], lat=df["lat"], mode="markers", name=name, showlegend=False,
-        marker={"size": 7 + 28 * np.sqrt(v / top), "sizemode": "diameter", "opacity": 0.8,
+        marker={"size": 6 + 20 * np.sqrt(v / top), "sizemode": "diameter", "opacity": 0.8,
                 "color": v, "colorscale": BUBBLE_SCALE, "cmin": 0,
-                "colorbar": {"title": {"text": name}, "thickness": 12, "separatethousands": True}},
+                "colorbar": {"title": {"text": name}, "thickness": 12, "separatethousands": True,
+                             # whole-number ticks for counts (no "2,5 projets")
+                             **({"dtick": 1} if decimals == 0 and top <= 10 else {"tickformat": f",.{decimals}f"})}},
         customdata=df[[code, hover_name]].astype(str),
         hovertemplate=f"%{{customdata[1]}}<br>{name} : %{{marker.color:,.{decimals}f}}{unit}<extra></extra>",
     )
     return fig
 
 
-def fit_view(fig: go.Figure, df: pd.DataFrame, height: int = 520, width: int = 1000) -> go.Figure:
+def fit_view(fig: go.Figure, df: pd.DataFrame, height: int = 520, width: int = 780) -> go.Figure:
     """Centre and zoom a map on the extent of df's territories (lon_min, lon_max, lat_min, lat_max in
     map coordinates), for a zoomed or filtered perimeter; the national view keeps map_layout's frame."""
     import math
@@ -272,8 +274,10 @@ def fit_view(fig: go.Figure, df: pd.DataFrame, height: int = 520, width: int = 1
     def merc(lat):  # Web Mercator y of a latitude, in radians
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
-    zoom_lon = math.log2(width / 256 * 360 / (lon1 - lon0))
-    zoom_lat = math.log2((height - 80) / 256 * 2 * math.pi / (merc(lat1) - merc(lat0)))
+    # MapLibre tiles are 512 px wide: the world is 512 * 2**zoom px across. width: the map's usual
+    # width beside its colour bar in the wide layout; height less the title's margin.
+    zoom_lon = math.log2(width / 512 * 360 / (lon1 - lon0))
+    zoom_lat = math.log2((height - 80) / 512 * 2 * math.pi / (merc(lat1) - merc(lat0)))
     mid = (merc(lat0) + merc(lat1)) / 2
     centre = {"lon": (lon0 + lon1) / 2, "lat": math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)}
     fig.update_layout(map={"center": centre, "zoom": max(1.0, min(zoom_lon, zoom_lat, 10.0))})

@@ -217,7 +217,7 @@ def _widgets(opts: Options, compact: bool) -> None:
         st.multiselect("Étape du projet", list(filters.STAGES), key="f_etape",
                        format_func=lambda v: filters.STAGES[v].capitalize(), placeholder="Toutes les étapes")
     st.button("Réinitialiser les filtres", on_click=_seed_widgets, args=(filters.default(opts),),
-              use_container_width=not compact)
+              width="content" if compact else "stretch")
 
 
 def meeting_mode() -> bool:
@@ -302,13 +302,13 @@ def formatted(df: pd.DataFrame, labels: dict[str, str]):
 
 
 def table(df: pd.DataFrame, labels: dict[str, str], height: int | str = "auto", key: str | None = None) -> None:
-    st.dataframe(formatted(df, labels), use_container_width=True, height=height, hide_index=True, key=key)
+    st.dataframe(formatted(df, labels), width="stretch", height=height, hide_index=True, key=key)
 
 
 def chart(fig, df: pd.DataFrame, labels: dict[str, str], key: str, caption: str | None = None,
           on_select: str = "ignore", selection_mode=("points",)):
     """A chart, what it shows, and its data as a table (text alternative for every chart)."""
-    event = st.plotly_chart(fig, config=charts.CONFIG, use_container_width=True, key=key,
+    event = st.plotly_chart(fig, config=charts.CONFIG, width="stretch", key=key,
                             on_select=on_select, selection_mode=selection_mode)
     if caption:
         st.caption(caption)

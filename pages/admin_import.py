@@ -53,7 +53,7 @@ if uploads:
     if result.problems:
         st.warning(f"{len(result.problems)} problème(s) trouvé(s). Chaque ligne indique le fichier, la feuille, "
                    "la ligne telle qu'Excel l'affiche, la colonne, la valeur et la règle.", icon=":material/warning:")
-        st.dataframe(admin.problems_frame(result), hide_index=True, use_container_width=True)
+        st.dataframe(admin.problems_frame(result), hide_index=True, width="stretch")
         st.download_button("Télécharger le rapport des problèmes (CSV)", admin.report_csv(result),
                            file_name="rapport_import.csv", mime="text/csv")
     else:
@@ -90,5 +90,5 @@ archived = admin.archives()
 if archived.empty:
     st.caption("Aucune archive pour l'instant.")
 else:
-    st.dataframe(archived, hide_index=True, use_container_width=True)
+    st.dataframe(archived, hide_index=True, width="stretch")
 ui.footer()
