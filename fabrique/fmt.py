@@ -59,7 +59,11 @@ def count_or_small(n, small: bool) -> str:
 
 
 def by_suffix(column: str, value) -> str:
-    """Format a value by its column-name suffix: _n, _pct (ratio), _etp, _months, _on (date), _year."""
+    """Format a value by its column-name suffix: _n, _pct (ratio), _etp, _months, _on (date), _year.
+
+    Text is returned as it is (already formatted, or protected such as « < 3 »)."""
+    if isinstance(value, str):
+        return value
     if column.endswith("_pct"):
         return percent(value)
     if column.endswith(("_etp", "_months")):

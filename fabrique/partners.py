@@ -131,3 +131,22 @@ def check_password(password: str, stored: str | None) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+# ---------------------------------------------------------------- small counts
+
+SMALL = 3
+
+
+def small_counts(df, count: str = "projects_n"):
+    """Rows of a commune or EPCI table for a partner view: counts of 1 or 2 read « < 3 », and the figures
+    that would give them away (rates, jobs) of those rows read « – ». Returns text columns."""
+    out = df.copy()
+    small_row = (out[count] > 0) & (out[count] < SMALL)
+    for col in out.columns:
+        if col.endswith("_n"):
+            values = out[col]
+            out[col] = [("< 3" if 0 < v < SMALL else str(int(v))) if v == v else "–" for v in values]
+        elif col.endswith(("_per_100k", "_etp", "_pct")):
+            out[col] = out[col].astype(object).where(~small_row, "–")
+    return out

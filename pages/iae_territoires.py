@@ -1,7 +1,7 @@
 """Projets IAE par territoire: où naissent les projets d'insertion ? Map with drill-down, SIAE types, QPV/rural, jobs."""
 import streamlit as st
 
-from fabrique import charts, data, fmt, geo, ui
+from fabrique import charts, data, fmt, geo, partners, ui
 
 LEVELS = {"reg": "Région", "dep": "Département", "epci": "EPCI", "commune": "Commune"}
 LEVEL_LOWER = {"reg": "région", "dep": "département", "epci": "EPCI", "commune": "commune"}
@@ -133,6 +133,8 @@ st.caption(f"Périmètre : {where} · regroupement par {LEVEL_LOWER[niveau]}.")
 
 totals = data.load("iae/totals", f, **zoom).iloc[0]
 rows = data.load("iae/by_territory", f, level=niveau, **zoom)
+# Partner views: counts below 3 of a commune or an EPCI are not shown as such (see Méthode).
+protected = ui.is_partner() and niveau in ("epci", "commune")
 
 if totals["projects_n"] == 0:
     ui.empty("Aucun projet IAE détecté pendant la période dans ce périmètre.")
@@ -200,6 +202,15 @@ else:
             elif niveau == "dep" and code in deps_ok:
                 st.query_params.update({"niveau": "epci", "zoom_reg": opts.departments[code][1], "zoom_dep": code})
                 st.rerun()
+    elif protected:
+        pts = geo.to_map(partners.small_counts(rows))
+        pts["hover"] = pts["name"] + " : " + pts["projects_n"] + " projet(s) IAE"
+        fig = charts.map_layout(charts.points(None, pts, name="Territoires avec au moins un projet", hover="hover"),
+                                map_title)
+        if fitted:
+            charts.fit_view(fig, geo.to_map(geo.to_map(rows, "lon_min", "lat_min"), "lon_max", "lat_max"))
+        ui.chart(fig, pts, map_labels, key=f"iae_map_{niveau}_{zreg}_{zdep}",
+                 caption="Vue partenaire : les effectifs inférieurs à 3 s'affichent « < 3 ».")
     else:
         pts = geo.to_map(rows)
         fig = charts.bubble_map(pts, value=metric, name=unit_name, title=map_title, hover_name="name", code="code",
@@ -213,32 +224,36 @@ else:
                          "Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
 
     # ---------------------------------------------------------------- breakdowns
-    top = rows.head(TOP)
-    shown = (f"les {TOP} {LEVEL_PLURAL[niveau]} qui comptent le plus de projets" if len(rows) > TOP
-             else f"{LEVEL_PLURAL[niveau]} du périmètre")
-    bar_height = 140 + 26 * len(top)
-    st.subheader("Types de structures d'insertion (SIAE)", anchor=False)
-    ui.chart(charts.bars(top, "name", SIAE_COLUMNS, title=f"Projets IAE par type de SIAE, {shown}",
-                         labels=labels, horizontal=True, height=bar_height),
-             top, {c: labels[c] for c in ["code", "name", "projects_n", *SIAE_COLUMNS]}, key="iae_siae",
-             caption="ACI : atelier et chantier d'insertion · EI : entreprise d'insertion · ETTI : entreprise de "
-                     "travail temporaire d'insertion · AI : association intermédiaire · EITI : entreprise "
-                     "d'insertion par le travail indépendant. Type visé par le projet.")
-    st.subheader("Quartiers prioritaires et communes rurales", anchor=False)
-    ui.chart(charts.bars(top, "name", ["projects_n", "qpv_n", "rural_n"], stacked=False, horizontal=True,
-                         title="Projets IAE, dont en quartier prioritaire (QPV) et en commune rurale",
-                         labels=labels, height=bar_height + 120),
-             top, {c: labels[c] for c in ["code", "name", "projects_n", "qpv_n", "rural_n"]}, key="iae_zones",
-             caption=f"{shown.capitalize()}. QPV : carte 2024 ; commune rurale : grille de densité INSEE "
-                     "(peu dense ou très peu dense).")
-    st.subheader("Emplois créés", anchor=False)
-    ui.chart(charts.bars(top, "name", ["jobs_etp", "insertion_jobs_etp"], stacked=False, horizontal=True,
-                         title="Emplois et postes d'insertion créés (ETP)", labels=labels, decimals=1,
-                         unit=" ETP", height=bar_height + 80),
-             top, {c: labels[c] for c in ["code", "name", "creations_n", "jobs_etp", "insertion_jobs_etp"]},
-             key="iae_jobs",
-             caption=f"{shown.capitalize()}. Projets détectés pendant la période et créés au plus tard "
-                     f"en {f.year_to}, en équivalents temps plein.")
+    if protected:
+        st.caption("Vue partenaire : les graphiques par commune ou par EPCI ne sont pas affichés ; "
+                   "le tableau ci-dessous protège les effectifs inférieurs à 3.")
+    else:
+        top = rows.head(TOP)
+        shown = (f"les {TOP} {LEVEL_PLURAL[niveau]} qui comptent le plus de projets" if len(rows) > TOP
+                 else f"{LEVEL_PLURAL[niveau]} du périmètre")
+        bar_height = 140 + 26 * len(top)
+        st.subheader("Types de structures d'insertion (SIAE)", anchor=False)
+        ui.chart(charts.bars(top, "name", SIAE_COLUMNS, title=f"Projets IAE par type de SIAE, {shown}",
+                             labels=labels, horizontal=True, height=bar_height),
+                 top, {c: labels[c] for c in ["code", "name", "projects_n", *SIAE_COLUMNS]}, key="iae_siae",
+                 caption="ACI : atelier et chantier d'insertion · EI : entreprise d'insertion · ETTI : entreprise de "
+                         "travail temporaire d'insertion · AI : association intermédiaire · EITI : entreprise "
+                         "d'insertion par le travail indépendant. Type visé par le projet.")
+        st.subheader("Quartiers prioritaires et communes rurales", anchor=False)
+        ui.chart(charts.bars(top, "name", ["projects_n", "qpv_n", "rural_n"], stacked=False, horizontal=True,
+                             title="Projets IAE, dont en quartier prioritaire (QPV) et en commune rurale",
+                             labels=labels, height=bar_height + 120),
+                 top, {c: labels[c] for c in ["code", "name", "projects_n", "qpv_n", "rural_n"]}, key="iae_zones",
+                 caption=f"{shown.capitalize()}. QPV : carte 2024 ; commune rurale : grille de densité INSEE "
+                         "(peu dense ou très peu dense).")
+        st.subheader("Emplois créés", anchor=False)
+        ui.chart(charts.bars(top, "name", ["jobs_etp", "insertion_jobs_etp"], stacked=False, horizontal=True,
+                             title="Emplois et postes d'insertion créés (ETP)", labels=labels, decimals=1,
+                             unit=" ETP", height=bar_height + 80),
+                 top, {c: labels[c] for c in ["code", "name", "creations_n", "jobs_etp", "insertion_jobs_etp"]},
+                 key="iae_jobs",
+                 caption=f"{shown.capitalize()}. Projets détectés pendant la période et créés au plus tard "
+                         f"en {f.year_to}, en équivalents temps plein.")
 
     # ---------------------------------------------------------------- table
     st.subheader(f"Tableau par {LEVEL_LOWER[niveau]}", anchor=False)
@@ -246,6 +261,6 @@ else:
                "municipale INSEE du territoire." + (" Un EPCI à cheval sur plusieurs départements ne compte "
                                                    "que ses projets situés dans le périmètre."
                                                    if niveau == "epci" else ""))
-    ui.table(rows, labels, key="iae_table")
+    ui.table(partners.small_counts(rows) if protected else rows, labels, key="iae_table")
 
 ui.footer()

@@ -51,3 +51,26 @@ def test_partner_cannot_widen_through_url(partner):
 def test_admin_screen_refuses_partner(partner):
     at = run("admin_import.py", {"lien": partner})
     assert [e.value for e in at.error] == ["Cet écran n'est pas accessible depuis un lien partenaire."]
+
+
+def test_small_counts_rule():
+    import pandas as pd
+    rows = pd.DataFrame({"name": ["A", "B", "C"], "projects_n": [1, 5, 0], "qpv_n": [1, 2, 0],
+                         "projects_per_100k": [3.2, 10.0, 0.0], "jobs_etp": [2.0, 7.5, 0.0]})
+    out = partners.small_counts(rows)
+    assert out["projects_n"].tolist() == ["< 3", "5", "0"]
+    assert out["qpv_n"].tolist() == ["< 3", "< 3", "0"]
+    assert out["projects_per_100k"].tolist() == ["–", 10.0, 0.0]
+    assert out["jobs_etp"].tolist() == ["–", 7.5, 0.0]
+
+
+def test_iae_commune_table_protects_small_counts(partner):
+    staff = run("iae_territoires.py", {"niveau": "commune", "annees": "2019-2023"})
+    seen = run("iae_territoires.py", {"niveau": "commune", "annees": "2019-2023", "lien": partner})
+    assert not seen.exception, [e.value for e in seen.exception]
+    staff_table = staff.dataframe[-1].value
+    partner_table = seen.dataframe[-1].value
+    assert "< 3" not in staff_table.to_string()
+    assert "< 3" in partner_table.to_string()
+    # Bretagne only: Quimper and Audierne (one IAE project each), no Nord commune.
+    assert sorted(partner_table.iloc[:, 1]) == ["Audierne", "Quimper"]
