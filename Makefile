@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-8)
 
-.PHONY: run test test-fast test-browser demo template bench clean
+.PHONY: run test test-fast test-browser load demo template bench clean db
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,23 +12,24 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-data/fabrique.duckdb: | $(STAMP)
+# Builds the demo database if missing, and rebuilds any database whose build SQL changed.
+db: $(STAMP)
 	$(PY) -m fabrique ensure
 
 ## Build the demo database if missing, then serve the dashboard on http://localhost:8501
-run: $(STAMP) data/fabrique.duckdb
-	$(PY) -m streamlit run app.py
+run: db
+	$(PY) -m fabrique.serve
 
 ## The whole test suite (browser tests included; they need Debian's chromium)
-test: $(STAMP) data/fabrique.duckdb
+test: $(STAMP) db
 	$(PY) -m pytest
 
 ## Everything except the real-browser tests
-test-fast: $(STAMP) data/fabrique.duckdb
+test-fast: $(STAMP) db
 	$(PY) -m pytest -m "not browser"
 
 ## Only the real-browser tests
-test-browser: $(STAMP) data/fabrique.duckdb
+test-browser: $(STAMP) db
 	$(PY) -m pytest -m browser
 
 ## Rebuild the demo database from scratch
@@ -40,3 +41,16 @@ template: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/fabrique.duckdb static/geo
+
+## Load test at full size: 20 browser sessions changing filters for 60 s while an import swaps the database
+load: db node_modules/axe-core/axe.min.js
+	LOAD_SESSIONS=20 LOAD_SECONDS=60 $(PY) -m pytest tests/browser/test_load.py -s
+
+## Performance benchmark (real browser, demo data at 1x and 100x): writes bench/report.md and bench/report.json
+bench: $(STAMP) db
+	$(PY) bench/run.py
+
+# Browser tests inject axe-core (accessibility checks): npm installs the version pinned in package-lock.json.
+test test-browser: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund

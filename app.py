@@ -27,7 +27,7 @@ st.set_page_config(
     page_title="Fabrique à initiatives · indicateurs",
     page_icon=FAVICON,
     layout="wide",
-    initial_sidebar_state="collapsed" if reunion else "expanded",
+    initial_sidebar_state="collapsed" if reunion else "auto",  # auto: open on desktop, closed on a phone
     menu_items={"About": "Tableau de bord des indicateurs du réseau Fabrique à initiatives (Avise)."},
 )
 

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from . import charts, config, data, filters, fmt, partners
 from .filters import Filters, Options
@@ -127,9 +128,8 @@ def partner_banner(p: Perimeter) -> None:
 def filter_bar(page_key: str, perimeter: Perimeter | None = None) -> Filters:
     """Draw the filter widgets and keep them in step with the URL; returns the filter state.
 
-    The URL wins when it changed under us (a pasted link, Back/Forward, a reload); the widgets win
-    otherwise. A page switch that dropped the query string is not a change of view: the frame writes
-    the same filters back.
+    The URL wins on a session's first run (a pasted link, a reload) and on Back/Forward; the widgets
+    win otherwise, and the frame writes them to the URL (a page switch keeps them).
     """
     opts = data.options()
     if perimeter is not None:
@@ -137,7 +137,11 @@ def filter_bar(page_key: str, perimeter: Perimeter | None = None) -> Filters:
     s = st.session_state
     url = _url_filter_query()
     first_run = "_last_query" not in s
-    url_changed = url != s.get("_last_query") and (bool(url) or s.get("_last_page") == page_key)
+    # Back/Forward reruns with the query string of that history entry: the URL wins. Any other rerun
+    # may carry a query string the browser has not updated yet (a click right after another one):
+    # the widgets win, whatever the URL says, and the frame writes them back.
+    ctx = get_script_run_ctx()
+    url_changed = bool(ctx is not None and ctx.is_history_navigation and url != s.get("_last_query"))
     notices: list[str] = []
     if first_run or url_changed:
         f, notices = filters.from_query(url, opts)
@@ -161,7 +165,7 @@ def filter_bar(page_key: str, perimeter: Perimeter | None = None) -> Filters:
             if k in st.query_params and k not in new:
                 del st.query_params[k]
         st.query_params.update(new)
-    s["_last_query"], s["_last_page"], s[STATE_FILTERS] = new, page_key, f
+    s["_last_query"], s[STATE_FILTERS] = new, f
     for n in notices:
         st.warning(n, icon=":material/warning:")
     return f
@@ -246,7 +250,19 @@ def copy_link(f: Filters) -> None:
 
 # ---------------------------------------------------------------- page furniture
 
+def require_frame() -> None:
+    """Started with a plain `streamlit run app.py`, the first visit of a page after a restart runs the page
+    alone (Streamlit's pages/ folder convention); switch that convention off and run again through the
+    frame. `python -m fabrique.serve` avoids the detour altogether."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def header(title: str, question: str, intro: str | None = None) -> None:
+    require_frame()
     st.title(title, anchor=False)
     st.markdown(f"#### {question}")
     if intro:

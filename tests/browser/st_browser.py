@@ -1,0 +1,204 @@
+"""Helpers for driving the dashboard in a real browser: wait for Streamlit, read what the user reads.
+
+Streamlit reports its state on the app root: connection CONNECTED and script notRunning means the last
+run is over. Two traps: right after a page load the app may say notRunning before the first run starts,
+and widgets/charts are drawn as grey skeletons while their code loads. `goto` and `wait_rerun` wait for
+both: the run itself (seen start and end) and a page without skeletons that shows its footer.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import Page
+
+APP = '[data-testid="stApp"]'
+READY = APP + '[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+FOOTER = "Données au"  # every page ends with the data date (ui.footer)
+TIMEOUT = 60_000
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGES = {  # url path -> page title (h1)
+    "vue-d-ensemble": "Vue d'ensemble",
+    "parcours": "Parcours des projets",
+    "iae-territoires": "Projets IAE par territoire",
+    "couverture": "Couverture des contrats",
+    "structures": "Structures du réseau",
+    "methode": "Méthode et données",
+}
+
+# Installs (once per document) a counter of script runs: +1 each time the root attribute turns "running".
+_WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  if (window.__stWatched !== app) {
+    window.__stWatched = app;
+    window.__stRuns = window.__stRuns || 0;
+    new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__stRuns;
+}"""
+
+_SETTLED = """(footer) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
+      || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  return !!main && (main.innerText.includes(footer)
+                    || !!document.querySelector('[data-testid="stException"]'));
+}"""
+
+
+def wait_settled(page: Page, timeout: float = TIMEOUT) -> None:
+    """The run is over, nothing is still loading, and the page got as far as its footer (or an error)."""
+    page.wait_for_function(_SETTLED, arg=FOOTER, timeout=timeout, polling=100)
+    # Charts and maps finish drawing a moment after the run: give them the same settle test twice.
+    page.wait_for_timeout(200)
+    page.wait_for_function(_SETTLED, arg=FOOTER, timeout=timeout, polling=100)
+
+
+def goto(page: Page, url: str) -> None:
+    """Open a URL and wait until the page is fully drawn."""
+    page.goto(url)
+    page.wait_for_selector(APP, timeout=TIMEOUT)
+    wait_settled(page)
+
+
+def wait_rerun(page: Page, action, timeout: float = TIMEOUT) -> None:
+    """Do `action` (a click, a key press…) and wait for the rerun it triggers to start and then end.
+
+    Fails if no rerun starts within 10 s: every caller expects its action to change the view.
+    """
+    before = page.evaluate(_WATCH)
+    action()
+    page.wait_for_function(
+        "(n) => { const r = (" + _WATCH + ")(); return r !== false && r > n; }",
+        arg=before, timeout=10_000, polling=50)
+    wait_settled(page, timeout)
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Key figures as shown: {label: value}."""
+    out = {}
+    for m in page.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        value = m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        out[label] = value
+    return out
+
+
+def query(page: Page) -> dict[str, str]:
+    """The page URL's query string as {key: value}."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def path(page: Page) -> str:
+    return urlsplit(page.url).path.strip("/")
+
+
+def exceptions(page: Page) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def errors(page: Page) -> list[str]:
+    """Error boxes (st.error) and Streamlit's own error dialogs ("Page not found"…)."""
+    boxes = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    dialogs = page.locator('[role="dialog"]').all_inner_texts()
+    return boxes + [d for d in dialogs if re.search(r"not found|error|erreur", d, re.I)]
+
+
+def sidebar_widget(page: Page, testid: str, label: str):
+    """A sidebar widget by its kind (stMultiSelect, stSelectbox, stSlider…) and its visible label."""
+    return page.locator(f'[data-testid="{testid}"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile("^" + re.escape(label) + "$")))
+
+
+def multiselect_values(page: Page, label: str) -> list[str]:
+    """The chips of a multiselect (its selected options, as displayed)."""
+    box = sidebar_widget(page, "stMultiSelect", label)
+    return [t.strip() for t in box.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag] [title]').all_inner_texts()]
+
+
+def slider_values(page: Page, label: str) -> list[str]:
+    box = sidebar_widget(page, "stSlider", label)
+    return box.locator('input[type="range"]').evaluate_all("els => els.map(e => e.value)")
+
+
+def full_page_screenshot(page: Page, out) -> None:
+    """Screenshot of the whole page. Streamlit scrolls inside <main>, not the document, so Playwright's
+    full_page alone stops at the viewport: grow the viewport to the content height, shoot, restore."""
+    size = page.viewport_size
+    height = page.evaluate("""() => Math.max(...['stMain', 'stSidebarContent'].map(id => {
+        const e = document.querySelector(`[data-testid="${id}"]`); return e ? e.scrollHeight : 0; }))""")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 16000))})
+    page.wait_for_timeout(700)  # charts re-fit their containers
+    page.screenshot(path=str(out), full_page=True)
+    page.set_viewport_size(size)
+
+
+def non_white_pixels(png: bytes, threshold: int = 240) -> int:
+    """Pixels of a PNG that are not (nearly) white."""
+    import io
+
+    from PIL import Image
+    im = Image.open(io.BytesIO(png)).convert("L")
+    return sum(1 for v in im.getdata() if v < threshold)
+
+
+# ---------------------------------------------------------------- the server
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# How the server is started: the project's launcher (make run, Docker) or a plain `streamlit run`.
+LAUNCHERS = {"serve": ["-m", "fabrique.serve"], "streamlit": ["-m", "streamlit", "run", "app.py"]}
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, log: Path, launcher: str = "serve"):
+    """A real Streamlit server on a free local port, serving `db`; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "FABRIQUE_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, *LAUNCHERS[launcher], "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit stopped (code {proc.returncode}):\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy after 60 s:\n{log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,67 @@
+"""Every page as a user opens it: no error, the frame's filters, nothing fetched from the internet,
+maps actually drawn, and screenshots (desktop and phone) for a human to look at."""
+import pytest
+from st_browser import (PAGES, errors, exceptions, full_page_screenshot, goto, non_white_pixels, path,
+                        sidebar_widget)
+
+pytestmark = pytest.mark.browser
+
+PERIOD = "annees=2019-2024"
+
+
+@pytest.mark.parametrize("url_path", list(PAGES))
+def test_page_opens_clean_with_filters(page, app_url, url_path, screenshots_dir):
+    goto(page, f"{app_url}/{url_path}?{PERIOD}")
+
+    assert exceptions(page) == []
+    assert errors(page) == []
+    title = page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+    assert title == PAGES[url_path]
+    # The overview is the default page, served at "/"; its name is a working alias (app.py).
+    assert path(page) == url_path
+    assert PERIOD in page.url
+    for label, kind in [("Période", "stSlider"), ("Région", "stMultiSelect")]:
+        assert sidebar_widget(page, kind, label).count() == 1, f"filter « {label} » missing"
+    nav = [t.split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    assert page.requests.foreign() == [], "requests left the machine"
+
+    full_page_screenshot(page, screenshots_dir / f"{url_path}_1440x900.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    goto(page, f"{app_url}/{url_path}?{PERIOD}")
+    assert exceptions(page) == []
+    full_page_screenshot(page, screenshots_dir / f"{url_path}_390x844.png")
+    # On a phone the page opens on its content; the filters are one tap away.
+    assert _sidebar_visible_width(page) < 50, "the filter panel covers the page on a phone"
+    # Checked last so that the screenshots exist even when the menu is missing.
+    assert nav == list(PAGES.values()), f"page menu: {nav}"
+    assert page.requests.foreign() == [], "requests left the machine"
+
+
+def _sidebar_visible_width(page) -> float:
+    return page.evaluate("""() => { const e = document.querySelector('[data-testid="stSidebar"]');
+        if (!e) return 0; const r = e.getBoundingClientRect();
+        return Math.max(0, Math.min(r.right, window.innerWidth) - Math.max(r.left, 0)); }""")
+
+
+def _map_canvases(page):
+    return page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas')
+
+
+@pytest.mark.parametrize("url_path", ["vue-d-ensemble", "iae-territoires", "couverture"])
+def test_maps_are_drawn_offline(page, app_url, url_path):
+    """Each map canvas shows something (not a blank rectangle), with every request kept on this machine."""
+    goto(page, f"{app_url}/{url_path}?{PERIOD}")
+    canvases = _map_canvases(page)
+    assert canvases.count() >= 1, "no map on the page"
+    for i in range(canvases.count()):
+        canvas = canvases.nth(i)
+        canvas.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # MapLibre paints on the next animation frames
+        box = canvas.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 200
+        # The whole chart (canvas and the SVG layer above it: points, outlines, legend), clipped to the map.
+        png = page.screenshot(clip=box)
+        inked = non_white_pixels(png)
+        assert inked > 1500, f"map {i + 1} looks blank ({inked} non-white pixels)"
+    hosts = page.requests.foreign()
+    assert hosts == [], f"requests left the machine: {hosts}"
