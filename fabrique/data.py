@@ -17,7 +17,8 @@ def _thaw(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-@st.cache_data(max_entries=1000, show_spinner=False)
+# Bounded: an entry is one query result for one filter state (exports can reach tens of MB at 100x).
+@st.cache_data(max_entries=300, ttl=3600, show_spinner=False)
 def _run_cached(name: str, params: tuple, version: tuple, path: str) -> pd.DataFrame:
     return db.run(name, {k: _thaw(v) for k, v in params}, path=path)
 

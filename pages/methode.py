@@ -123,28 +123,38 @@ st.caption("L'empreinte SHA-256 identifie exactement le fichier utilisé lors de
 st.subheader("Téléchargements", anchor=False)
 opts = data.options()
 described = filters.describe(f, opts)
-projects = data.load("method/export_projects", f)
-if ui.is_partner():
-    projects = export.for_partner(projects)
-activity = data.load("method/export_activity", f)
+counts = data.load("method/export_counts", f).iloc[0]
+partner = ui.is_partner()
+
+
+def projects():
+    """The exported project rows, loaded only when a download is asked for (they can be large)."""
+    rows = data.load("method/export_projects", f)
+    return export.for_partner(rows) if partner else rows
+
+
+def activity():
+    return data.load("method/export_activity", f)
+
+
 stamp = export.Context.of(described, info)
 st.markdown(
     f"Données filtrées ({filters.describe_short(f, opts)}) : projets suivis pendant la période : "
-    f"**{fmt.number(len(projects))}** ; lignes d'activité annuelle (structure × année) : "
-    f"**{fmt.number(len(activity))}**."
+    f"**{fmt.number(counts['projects_n'])}** ; lignes d'activité annuelle (structure × année) : "
+    f"**{fmt.number(counts['activity_n'])}**."
 )
 cols = st.columns(3)
 with cols[0]:
     st.download_button("Projets (CSV)", on_click="ignore", icon=":material/download:", width="stretch",
-                       data=lambda: export.to_csv_bytes(projects, export.Context.of(described, info)),
+                       data=lambda: export.to_csv_bytes(projects(), export.Context.of(described, info)),
                        file_name=export.file_name("projets", stamp, f, "csv"), mime="text/csv", key="dl_projects_csv")
 with cols[1]:
     st.download_button("Activité annuelle (CSV)", on_click="ignore", icon=":material/download:", width="stretch",
-                       data=lambda: export.to_csv_bytes(activity, export.Context.of(described, info)),
+                       data=lambda: export.to_csv_bytes(activity(), export.Context.of(described, info)),
                        file_name=export.file_name("activite", stamp, f, "csv"), mime="text/csv", key="dl_activity_csv")
 with cols[2]:
     st.download_button("Projets et activité (XLSX)", on_click="ignore", icon=":material/download:", width="stretch",
-                       data=lambda: export.to_xlsx_bytes({"projets": projects, "activite": activity},
+                       data=lambda: export.to_xlsx_bytes({"projets": projects(), "activite": activity()},
                                                          export.Context.of(described, info)),
                        file_name=export.file_name("donnees", stamp, f, "xlsx"), mime=XLSX, key="dl_xlsx")
 st.caption(

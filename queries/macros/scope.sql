@@ -27,3 +27,8 @@ where (structure_ids is null or list_contains(structure_ids, p.structure_id))
        or (list_contains(zonages, 'pvd') and p.is_pvd)
        or (list_contains(zonages, 'crte') and p.in_crte)
        or (list_contains(zonages, 'leader') and p.in_gal));
+
+-- A project "followed" in a period: detected by its end, and neither created nor abandoned before
+-- its start (structure list and fiche, exports).
+create or replace macro is_followed(detected_year, created_year, abandoned_year, year_from, year_to) as
+    detected_year <= year_to and coalesce(created_year, abandoned_year, year_to) >= year_from;

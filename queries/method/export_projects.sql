@@ -5,8 +5,7 @@
 with followed as (
     select *
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
-    where detected_year <= $year_to
-      and coalesce(created_year, abandoned_year, $year_to) >= $year_from
+    where is_followed(detected_year, created_year, abandoned_year, $year_from, $year_to)
 ),
 final as (
     select p.project_id, p.structure_id, s.name as structure_name, p.title, p.sector,

@@ -18,8 +18,8 @@ territory as (
 ),
 projects as (
     select structure_id,
-           count(*) filter (where detected_year <= $year_to
-                              and coalesce(created_year, abandoned_year, $year_to) >= $year_from) as projects_n,
+           count(*) filter (where is_followed(detected_year, created_year, abandoned_year, $year_from, $year_to))
+               as projects_n,
            count(*) filter (where created_year between $year_from and $year_to) as creations_n
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
     group by structure_id

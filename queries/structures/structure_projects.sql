@@ -6,8 +6,7 @@ with followed as (
     select *
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
     where structure_id = $structure_id
-      and detected_year <= $year_to
-      and coalesce(created_year, abandoned_year, $year_to) >= $year_from
+      and is_followed(detected_year, created_year, abandoned_year, $year_from, $year_to)
 ),
 final as (
     select f.project_id, f.title, f.sector, f.commune_name || ' (' || f.dep_code || ')' as place,

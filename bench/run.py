@@ -1,0 +1,935 @@
+"""Performance benchmark of the dashboard, in one run: browser timings against a bare Streamlit page,
+websocket bytes, query times at 1x and 100x data (and DuckDB against pandas), server memory per session.
+
+    .venv/bin/python bench/run.py [--runs N] [--cold-runs N] [--scales 1,100] [--quick] [--out DIR]
+
+Writes DIR/report.md and DIR/report.json (DIR defaults to bench/). See bench/README.md for what each
+figure means and how it is measured. Targets are reported (met / missed), never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BARE_SCRIPT = "bench/bare_app.py"
+BARE_MARKER = "Fin de la page de référence"   # bench/bare_app.py END_MARKER
+APP_MARKER = "Données au"                      # every dashboard page ends with ui.footer()
+TIMEOUT_MS = 120_000          # a page load (cold, on a loaded machine)
+FILTER_TIMEOUT_MS = 60_000    # a filter change
+
+# url path -> path actually opened. The overview is the default page, served at "/"; "/vue-d-ensemble"
+# is an alias that redirects there (one extra script run), so the benchmark opens "/" as users do.
+PAGES = {
+    "vue-d-ensemble": "",
+    "parcours": "parcours",
+    "iae-territoires": "iae-territoires",
+    "couverture": "couverture",
+    "structures": "structures",
+    "methode": "methode",
+}
+QUICK_PAGES = ["vue-d-ensemble", "parcours"]
+BARE = "bare"
+
+TARGETS = {
+    "page_vs_bare": 2.0,          # page fully rendered <= 2x the bare page
+    "filter_vs_bare": 2.0,        # filter change <= 2x the bare page's rerun
+    "filter_kb": 300.0,           # websocket KB per filter change, after the first load
+    "filter_growth": 1.5,         # filter change at 100x <= 1.5x its time at 1x
+    "session_mb": 25.0,           # server memory per extra concurrent session
+}
+
+# Page-specific parameters of the read queries: the values the pages pass by default, plus the
+# heavier variants a user reaches in one click (all six contract families, commune level).
+QUERY_VARIANTS: dict[str, list[dict]] = {
+    "coverage/rates": [{"level": "france", "family": None}, {"level": "reg", "family": "qpv"},
+                       {"level": "dep", "family": None}],
+    "coverage/contracts": [{"family": "qpv"}, {"family": "crte"}],
+    "iae/totals": [{"zoom_reg": None, "zoom_dep": None}],
+    "iae/by_territory": [{"level": "reg", "zoom_reg": None, "zoom_dep": None},
+                         {"level": "commune", "zoom_reg": None, "zoom_dep": None}],
+}
+# Values of the other page parameters: what a page passes when the user chose nothing (no zoom).
+GENERIC_EXTRA = {"structure_id": "FAI-01",  # a structure of the demo data (structures/* queries take one)
+                 "zoom_reg": None, "zoom_dep": None, "zone_reg": None, "zone_dep": None}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def stats(values: list[float]) -> dict:
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return {"median": None, "min": None, "max": None, "n": 0, "values": []}
+    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals), "n": len(vals),
+            "values": [round(v, 4) for v in vals]}
+
+
+# ==================================================================== demo databases
+
+def build_demo(tmp: Path, scale: int) -> Path:
+    path = tmp / f"demo_x{scale}.duckdb"
+    cmd = [sys.executable, "-m", "fabrique", "demo", "--db", str(path)]
+    if scale != 1:
+        cmd += ["--scale", str(scale)]
+    t = time.monotonic()
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True)
+    log(f"demo database x{scale} built in {time.monotonic() - t:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
+    return path
+
+
+def base_params(path: Path) -> dict:
+    from fabrique import db
+    from fabrique.filters import Filters
+    years = db.run("frame/year_range", path=path).iloc[0]
+    return Filters(int(years["year_min"]), int(years["year_max"])).params()
+
+
+def region_names(path: Path) -> list[str]:
+    """Région names in the order the filter offers them, those with the most projects first."""
+    from fabrique import db
+    regs = db.run("overview/by_region", base_params(path), path=path)
+    return regs.sort_values("detections_n", ascending=False)["reg_name"].tolist()
+
+
+# ==================================================================== 3. query timings
+
+def query_cases(path: Path) -> list[tuple[str, str, dict]]:
+    """(label, query name, params) for every read query and variant."""
+    from fabrique import db
+    base = base_params(path)
+    cases = []
+    for name in db.query_names():
+        needed = db.used_params(db.sql_text(name))
+        for extra in QUERY_VARIANTS.get(name, [{}]):
+            params = {**base, **GENERIC_EXTRA, **extra}
+            for k in needed - params.keys():  # a parameter added since: its "no choice" value
+                params[k] = None
+                log(f"{name}: no sample value for ${k}, using null")
+            shown = ", ".join(f"{k}={v}" for k, v in extra.items() if v is not None)
+            cases.append((f"{name} [{shown}]" if len(QUERY_VARIANTS.get(name, [])) > 1 else name, name, params))
+    return cases
+
+
+def time_queries(path: Path, runs: int) -> dict:
+    from fabrique import db
+    out = {}
+    for label, name, params in query_cases(path):
+        db.run(name, params, path=path)  # warm-up: connection, parsing, OS page cache
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            df = db.run(name, params, path=path)
+            times.append((time.perf_counter() - t) * 1000)
+        out[label] = {**stats(times), "rows": len(df), "query": name}
+    return out
+
+
+# ==================================================================== 3b. DuckDB against pandas
+
+def load_tables(path: Path, names: list[str]) -> dict:
+    import duckdb
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {n: con.execute(f"select * from {n}").df() for n in names}
+    finally:
+        con.close()
+
+
+def pandas_rates(t: dict, year_from: int, year_to: int, level: str = "reg"):
+    """coverage/rates with no filter, every family, by région (or département): pandas version."""
+    import pandas as pd
+    pf = t["project_facts"]
+    projects = pf.loc[pf["detected_year"].between(year_from, year_to),
+                      ["project_id", "insee_code", "qpv_code", "epci_siren"]]
+    communes = t["communes"][["insee_code", "dep_code"]]
+    deps = t["departments"][["dep_code", "reg_code", "dep_name"]]
+    placements = pd.concat([
+        t["qpv"][["qpv_code", "dep_code"]].rename(columns={"qpv_code": "contract_id"}).assign(family="qpv"),
+        t["contrat_ville_epci"][["epci_siren"]].merge(t["epci"][["epci_siren", "dep_code"]], on="epci_siren")
+        .rename(columns={"epci_siren": "contract_id"}).assign(family="ville"),
+        t["crte_communes"][["crte_id", "insee_code"]].merge(communes, on="insee_code")[["crte_id", "dep_code"]]
+        .drop_duplicates().rename(columns={"crte_id": "contract_id"}).assign(family="crte"),
+        t["leader_communes"][["gal_id", "insee_code"]].merge(communes, on="insee_code")[["gal_id", "dep_code"]]
+        .drop_duplicates().rename(columns={"gal_id": "contract_id"}).assign(family="leader"),
+        t["pvd_communes"][["insee_code"]].merge(communes, on="insee_code")
+        .rename(columns={"insee_code": "contract_id"}).assign(family="pvd"),
+        t["acv_communes"][["insee_code"]].merge(communes, on="insee_code")
+        .rename(columns={"insee_code": "contract_id"}).assign(family="acv"),
+    ], ignore_index=True)
+    ins = projects["insee_code"]
+    reached = pd.concat([
+        pd.DataFrame({"family": "qpv", "contract_id": projects["qpv_code"].dropna().unique()}),
+        pd.DataFrame({"family": "ville", "contract_id": projects.loc[
+            projects["epci_siren"].isin(t["contrat_ville_epci"]["epci_siren"]), "epci_siren"].unique()}),
+        pd.DataFrame({"family": "crte", "contract_id": t["crte_communes"].loc[
+            t["crte_communes"]["insee_code"].isin(ins), "crte_id"].unique()}),
+        pd.DataFrame({"family": "leader", "contract_id": t["leader_communes"].loc[
+            t["leader_communes"]["insee_code"].isin(ins), "gal_id"].unique()}),
+        pd.DataFrame({"family": "pvd", "contract_id": ins[ins.isin(t["pvd_communes"]["insee_code"])].unique()}),
+        pd.DataFrame({"family": "acv", "contract_id": ins[ins.isin(t["acv_communes"]["insee_code"])].unique()}),
+    ], ignore_index=True).assign(covered=1)
+    terr_col = "reg_code" if level == "reg" else "dep_code"
+    ct = placements.merge(deps, on="dep_code")[["family", "contract_id", terr_col]].drop_duplicates()
+    ct = ct.merge(reached, on=["family", "contract_id"], how="left")
+    counts = ct.groupby(["family", terr_col]).agg(contracts_n=("contract_id", "size"),
+                                                    covered_n=("covered", "count")).reset_index()
+    families = pd.DataFrame({"family": ["qpv", "ville", "crte", "leader", "pvd", "acv"], "family_order": range(1, 7)})
+    territories = pd.DataFrame({terr_col: deps[terr_col].drop_duplicates()})
+    out = families.merge(territories, how="cross").merge(counts, on=["family", terr_col], how="left")
+    out = out.rename(columns={terr_col: "territory_code"})
+    pct = out["covered_n"] / out["contracts_n"].where(out["contracts_n"] != 0)
+    out["covered_n"] = out["covered_n"].fillna(0).astype("int64")
+    out["contracts_n"] = out["contracts_n"].fillna(0).astype("int64")
+    out["uncovered_n"] = out["contracts_n"] - out["covered_n"]
+    out["coverage_pct"] = pct
+    return out.sort_values(["family_order", "territory_code"]).reset_index(drop=True)
+
+
+def pandas_iae_by_dep(t: dict, year_from: int, year_to: int):
+    """iae/by_territory at département level, no filter, no zoom: pandas version."""
+    pf = t["project_facts"]
+    p = pf[pf["is_iae"].fillna(False).astype(bool) & pf["detected_year"].between(year_from, year_to)
+           & pf["dep_code"].isin(t["departments"]["dep_code"])].copy()
+    created = (p["created_year"] <= year_to).fillna(False).astype(bool)
+    p = p.assign(
+        aci_n=p["siae_type"].eq("ACI"), ei_n=p["siae_type"].eq("EI"), etti_n=p["siae_type"].eq("ETTI"),
+        ai_n=p["siae_type"].eq("AI"), eiti_n=p["siae_type"].eq("EITI"),
+        qpv_n=p["in_qpv"].fillna(False).astype(bool), rural_n=p["is_rural"].fillna(False).astype(bool),
+        creations_n=created,
+        jobs=p["jobs_etp"].where(created), ins=p["insertion_jobs_etp"].where(created),
+    )
+    counts = p.groupby("dep_code").agg(
+        projects_n=("project_id", "size"), aci_n=("aci_n", "sum"), ei_n=("ei_n", "sum"), etti_n=("etti_n", "sum"),
+        ai_n=("ai_n", "sum"), eiti_n=("eiti_n", "sum"), qpv_n=("qpv_n", "sum"), rural_n=("rural_n", "sum"),
+        creations_n=("creations_n", "sum"), jobs_etp=("jobs", "sum"), insertion_jobs_etp=("ins", "sum"),
+    ).reset_index()
+    ext = t["communes"].groupby("dep_code").agg(lon_min=("lon", "min"), lon_max=("lon", "max"),
+                                                 lat_min=("lat", "min"), lat_max=("lat", "max")).reset_index()
+    terr = t["departments"][["dep_code", "dep_name", "population"]].rename(columns={"dep_name": "name"})
+    out = terr.merge(ext, on="dep_code", how="left").merge(counts, on="dep_code", how="left")
+    out.insert(0, "code", out["dep_code"])
+    out["lon"] = (out["lon_min"] + out["lon_max"]) / 2
+    out["lat"] = (out["lat_min"] + out["lat_max"]) / 2
+    num = ["projects_n", "aci_n", "ei_n", "etti_n", "ai_n", "eiti_n", "qpv_n", "rural_n", "creations_n"]
+    out[num] = out[num].fillna(0).astype("int64")
+    out[["jobs_etp", "insertion_jobs_etp"]] = out[["jobs_etp", "insertion_jobs_etp"]].fillna(0.0)
+    out["projects_per_100k"] = out["projects_n"] * 100000.0 / out["population"].where(out["population"] != 0)
+    return out.sort_values(["projects_n", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def pandas_funnel(t: dict, year_from: int, year_to: int):
+    """pipeline/reached_by_stage (the funnel), no filter: pandas version."""
+    import pandas as pd
+    steps = ["détection", "séance de créativité", "étude d'opportunité", "recherche de porteur", "amorçage", "créé"]
+    rank = {s: i for i, s in enumerate(steps, start=1)}
+    pf = t["project_facts"]
+    c = pf[pf["detected_year"].between(year_from, year_to)]
+    furthest = c["abandon_stage"].where(c["stage"] == "abandonné", c["stage"]).map(rank)
+    hist = furthest.value_counts()
+    reached = [int(hist[hist.index >= r].sum()) for r in range(1, 7)]
+    top = max(reached) if reached else 0
+    return pd.DataFrame({"stage_rank": range(1, 7), "stage": steps, "reached_n": reached,
+                         "reached_pct": [n / top if top else None for n in reached]})
+
+
+PANDAS_CASES = {
+    # label: (query name, extra params, pandas function, key columns to compare on)
+    "coverage/rates [all families, by région]": (
+        "coverage/rates", {"level": "reg", "family": None}, pandas_rates, ["family", "territory_code"]),
+    "iae/by_territory [by département]": (
+        "iae/by_territory", {"level": "dep", "zoom_reg": None, "zoom_dep": None}, pandas_iae_by_dep, ["code"]),
+    "pipeline/reached_by_stage [funnel]": (
+        "pipeline/reached_by_stage", {}, pandas_funnel, ["stage_rank"]),
+}
+PANDAS_TABLES = ["project_facts", "communes", "departments", "regions", "epci", "qpv", "contrat_ville_epci",
+                 "crte_communes", "leader_communes", "pvd_communes", "acv_communes"]
+
+
+def compare_frames(a, b, keys: list[str]) -> tuple[bool, str]:
+    """Same rows and same numbers (to 1e-9 relative) on the columns both frames have."""
+    import numpy as np
+    cols = [c for c in a.columns if c in b.columns]
+    if len(a) != len(b):
+        return False, f"{len(a)} rows against {len(b)}"
+    a = a[cols].sort_values(keys).reset_index(drop=True)
+    b = b[cols].sort_values(keys).reset_index(drop=True)
+    bad = []
+    for c in cols:
+        x, y = a[c], b[c]
+        if x.dtype.kind in "biuf" or y.dtype.kind in "biuf":
+            xv = x.astype("float64").to_numpy()
+            yv = y.astype("float64").to_numpy()
+            if not np.allclose(xv, yv, rtol=1e-9, atol=1e-9, equal_nan=True):
+                bad.append(c)
+        elif not (x.astype(str).fillna("") == y.astype(str).fillna("")).all():
+            bad.append(c)
+    return (not bad), ("same rows and values on " + str(len(cols)) + " columns" if not bad
+                       else "differs on " + ", ".join(bad))
+
+
+def duckdb_vs_pandas(path: Path, runs: int) -> dict:
+    from fabrique import db
+    base = base_params(path)
+    y1, y2 = base["year_from"], base["year_to"]
+    t = time.perf_counter()
+    tables = load_tables(path, PANDAS_TABLES)
+    load_ms = (time.perf_counter() - t) * 1000
+    out = {"_load_tables_ms": load_ms}
+    for label, (name, extra, fn, keys) in PANDAS_CASES.items():
+        params = {**base, **extra}
+        ddb = db.run(name, params, path=path)
+        pdf = fn(tables, y1, y2)
+        same, detail = compare_frames(ddb, pdf, keys)
+        d_times, p_times = [], []
+        for _ in range(runs):
+            t = time.perf_counter()
+            db.run(name, params, path=path)
+            d_times.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            fn(tables, y1, y2)
+            p_times.append((time.perf_counter() - t) * 1000)
+        out[label] = {"query": name, "duckdb_ms": stats(d_times), "pandas_ms": stats(p_times),
+                      "same_result": same, "detail": detail, "rows": len(ddb)}
+    return out
+
+
+# ==================================================================== Streamlit server
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A `streamlit run` process on a free local port, reading the given database."""
+
+    def __init__(self, script: str, db_path: Path, log_dir: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log_dir / f"server_{self.port}.log"
+        env = {**os.environ, "FABRIQUE_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit stopped ({self.proc.returncode}): {self.log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(self.base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"streamlit not healthy after 90 s: {self.log.read_text(errors='replace')}")
+            time.sleep(0.2)
+
+    def rss_mb(self) -> float:
+        """Resident set of the server process (VmRSS), in MB."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("VmRSS not found")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+# ==================================================================== 1, 2. browser timings and bytes
+
+# Counts the script runs of the app (every time the root's script state turns "running", also when the
+# root first appears already running), stamps the start and end of the last run and the last user input,
+# all in page time (performance.now()).
+INIT_SCRIPT = """(() => {
+  window.__stRuns = 0; window.__lastInput = null; window.__runStart = null; window.__runEnd = null;
+  window.__wsMsgs = 0;
+  // Every websocket message from the server (a run's deltas and its end), counted in the page.
+  const NativeWS = window.WebSocket;
+  window.WebSocket = new Proxy(NativeWS, {construct(T, args) {
+    const ws = new T(...args);
+    ws.addEventListener('message', () => { window.__wsMsgs += 1; });
+    return ws;
+  }});
+  // Script runs, from the root's state attribute. The records' old values give every transition, even
+  // when a short run starts and ends before the observer is called.
+  let last = null;
+  new MutationObserver((records) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const attrs = records.filter(r => r.type === 'attributes' && r.target === app);
+    const seq = attrs.length ? attrs.map(r => r.oldValue) : [last];
+    seq.push(app ? app.getAttribute('data-test-script-state') : null);
+    const now = performance.now();
+    for (let i = 1; i < seq.length; i++) {
+      if (seq[i] === 'running' && seq[i - 1] !== 'running') { window.__stRuns += 1; window.__runStart = now; }
+      if (seq[i] !== 'running' && seq[i - 1] === 'running') window.__runEnd = now;
+    }
+    last = seq[seq.length - 1];
+  }).observe(document, {attributes: true, attributeOldValue: true, childList: true, subtree: true,
+                        attributeFilter: ['data-test-script-state']});
+  for (const type of ['pointerdown', 'keydown'])
+    document.addEventListener(type, () => { window.__lastInput = performance.now(); }, true);
+})();"""
+
+# Fully rendered: connected, script not running, a run seen after `minRuns`, the page's end marker
+# shown, no skeleton or spinner left, every visible Plotly chart drawn. Returns the page time then.
+SETTLED = """([marker, minRuns, minMsgs]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
+      || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if ((window.__stRuns || 0) < minRuns && (window.__wsMsgs || 0) < minMsgs) return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')) return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || !(main.innerText.includes(marker) || document.querySelector('[data-testid="stException"]')))
+    return false;
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (c.offsetParent !== null && !c.querySelector('.main-svg')) return false;
+  return performance.now();
+}"""
+
+
+@dataclass
+class Target:
+    name: str        # url path label, or "bare"
+    script: str
+    path: str
+    marker: str
+    widget: str      # the filter the benchmark changes: a sidebar multiselect or the bare select box
+
+    @property
+    def is_bare(self) -> bool:
+        return self.name == BARE
+
+
+def targets_for(pages: list[str]) -> list[Target]:
+    out = [Target(BARE, BARE_SCRIPT, "", BARE_MARKER, "stSelectbox")]
+    out += [Target(p, "app.py", PAGES[p], APP_MARKER, "stMultiSelect") for p in pages]
+    return out
+
+
+class Bytes:
+    """Websocket payload bytes received and sent by one page, counted as frames arrive."""
+
+    def __init__(self, page):
+        self.received = 0
+        self.sent = 0
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws) -> None:
+        ws.on("framereceived", lambda payload: self._add("received", payload))
+        ws.on("framesent", lambda payload: self._add("sent", payload))
+
+    def _add(self, attr: str, payload) -> None:
+        n = len(payload.encode("utf-8")) if isinstance(payload, str) else len(payload)
+        setattr(self, attr, getattr(self, attr) + n)
+
+    def snapshot(self) -> tuple[int, int]:
+        return self.received, self.sent
+
+
+# What the page looks like when it did not settle: which condition of SETTLED failed.
+DIAGNOSE = """([marker, minRuns, minMsgs]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {connection: app && app.getAttribute('data-test-connection-state'),
+          script: app && app.getAttribute('data-test-script-state'), runs: window.__stRuns, runs_needed: minRuns,
+          messages: window.__wsMsgs, messages_needed: minMsgs,
+          skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+          spinners: document.querySelectorAll('[data-testid="stSpinner"]').length,
+          end_marker: !!main && main.innerText.includes(marker),
+          exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+          undrawn_charts: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .filter(c => c.offsetParent !== null && !c.querySelector('.main-svg')).length};
+}"""
+
+
+class MeasureError(Exception):
+    """One measurement failed (the page never settled, an option never showed): recorded, not fatal."""
+
+
+def wait_rendered(page, marker: str, min_runs: int, timeout: float | None = None, min_msgs: float = 1e12) -> float:
+    """Page time (ms) when the page was first seen fully rendered after `min_runs` script runs (or, for
+    a run too short to show in the page, `min_msgs` websocket messages), confirmed 250 ms later."""
+    from playwright.sync_api import Error as PlaywrightError
+    while True:
+        try:
+            handle = page.wait_for_function(SETTLED, arg=[marker, min_runs, min_msgs],
+                                            timeout=timeout or TIMEOUT_MS, polling=25)
+        except PlaywrightError as e:
+            try:
+                state = page.evaluate(DIAGNOSE, [marker, min_runs, min_msgs])
+            except PlaywrightError:
+                state = "page unavailable"
+            raise MeasureError(f"not rendered within {(timeout or TIMEOUT_MS) / 1000:.0f} s: {state}") from e
+        at = handle.json_value()
+        seen = page.evaluate("[window.__stRuns, window.__wsMsgs]")
+        page.wait_for_timeout(250)   # charts and maps may still be drawing: the state must hold
+        again = page.evaluate(SETTLED, [marker, min_runs, min_msgs])
+        if again and page.evaluate("[window.__stRuns, window.__wsMsgs]") == seen:
+            return float(at)
+
+
+def open_page(ctx, url: str, marker: str) -> dict:
+    """Open a URL in a new tab; ms from navigation start to fully rendered, and websocket bytes."""
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    counter = Bytes(page)
+    page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+    at = wait_rendered(page, marker, 1)
+    page.wait_for_timeout(100)  # let the last frames' events reach us
+    rec, sent = counter.snapshot()
+    return {"page": page, "counter": counter, "ms": at, "received": rec, "sent": sent}
+
+
+def change_filter(page, counter: Bytes, target: Target, option: str) -> dict:
+    """Pick `option` in the target's filter widget; ms from the click to the re-rendered page, and bytes."""
+    label = "Région"
+    widget = page.locator(f'[data-testid="{target.widget}"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
+    runs, msgs = page.evaluate("[window.__stRuns, window.__wsMsgs]")
+    rec0, sent0 = counter.snapshot()
+    for attempt in range(3):
+        # Open the list and narrow it to the option. A click may land while the list is still being
+        # re-filtered and select nothing: then no run starts, and the selection is made again.
+        widget.locator("input").first.click()
+        page.keyboard.press("Control+A")  # replace any text left by a previous attempt
+        page.keyboard.type(option[:12])
+        opt = page.get_by_role("option", name=option, exact=True).first
+        try:
+            opt.wait_for(state="visible", timeout=FILTER_TIMEOUT_MS)
+        except Exception as e:
+            raise MeasureError(f"option « {option} » not offered by the « {label} » filter") from e
+        opt.click()
+        try:
+            page.wait_for_function("([r, m]) => window.__stRuns > r || window.__wsMsgs > m", arg=[runs, msgs],
+                                   timeout=10_000, polling=25)
+            break
+        except Exception:
+            log(f"  no run started after picking « {option} » (attempt {attempt + 1}), picking it again")
+            page.keyboard.press("Escape")
+    else:
+        raise MeasureError(f"picking « {option} » in « {label} » started no run (3 attempts)")
+    at = wait_rendered(page, target.marker, runs + 1, FILTER_TIMEOUT_MS, min_msgs=msgs + 1)
+    start, run_start, run_end, runs_now = page.evaluate(
+        "[window.__lastInput, window.__runStart, window.__runEnd, window.__stRuns]")
+    if runs_now <= runs:  # a run too short to show in the page: no split of its time
+        run_start = run_end = None
+    page.wait_for_timeout(100)
+    rec1, sent1 = counter.snapshot()
+    page.keyboard.press("Escape")
+    return {"ms": at - start, "received": rec1 - rec0, "sent": sent1 - sent0,
+            # where the time went: until the server starts the run, the run itself, drawing after it
+            "to_run_ms": None if run_start is None else run_start - start,
+            "run_ms": None if run_start is None else run_end - run_start,
+            "draw_ms": None if run_end is None else at - run_end}
+
+
+def new_context(browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris")
+    ctx.add_init_script(INIT_SCRIPT)
+    return ctx
+
+
+def rotate(items: list, r: int) -> list:
+    """A different order on every run, so that machine noise does not always hit the same target."""
+    k = r % len(items)
+    return items[k:] + items[:k]
+
+
+def bare_options(r: int) -> str:
+    return f"Série {2 + r % 19}"
+
+
+def record_failure(errors: list, failures_dir: Path, label: str, page, err: Exception) -> None:
+    """Keep the failure (message and a screenshot) and go on with the next measurement."""
+    shot = failures_dir / f"{label}.png"
+    try:
+        failures_dir.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+    except Exception:
+        shot = None
+    errors.append({"what": label, "error": f"{type(err).__name__}: {str(err).splitlines()[0][:400]}",
+                   "screenshot": str(shot) if shot else None})
+    log(f"  FAILED {label}: {errors[-1]['error']}")
+
+
+def browser_scale(browser, db_path: Path, tmp: Path, pages: list[str], runs: int, cold_runs: int,
+                  regions: list[str], failures_dir: Path) -> dict:
+    from playwright.sync_api import Error as PlaywrightError
+    targets = targets_for(pages)
+    res = {t.name: {"cold": [], "warm": [], "filter": [], "cold_kb": [], "warm_kb": [], "filter_kb": [],
+                    "filter_sent_kb": [], "filter_to_run": [], "filter_run": [], "filter_draw": []}
+           for t in targets}
+    errors: dict[str, list] = {t.name: [] for t in targets}
+    scale = db_path.stem.split("_x")[-1]
+
+    # Cold: a fresh server process and a fresh browser context (empty HTTP cache): a first visit.
+    for r in range(cold_runs):
+        for t in rotate(targets, r):
+            server = Server(t.script, db_path, tmp)
+            ctx = new_context(browser)
+            try:
+                m = open_page(ctx, f"{server.base}/{t.path}", t.marker)
+                res[t.name]["cold"].append(m["ms"])
+                res[t.name]["cold_kb"].append(m["received"] / 1024)
+            except (MeasureError, PlaywrightError) as e:
+                record_failure(errors[t.name], failures_dir, f"x{scale}_cold{r + 1}_{t.name}",
+                               ctx.pages[-1] if ctx.pages else None, e)
+            finally:
+                ctx.close()
+                server.stop()
+        log(f"  cold run {r + 1}/{cold_runs} done")
+
+    # Warm: one server per script that has already served every page once; one browser context whose
+    # HTTP cache holds Streamlit's scripts (a returning visitor), a new tab per visit. Each visit then
+    # changes the filter once, to a value not used before (so the queries of that view really run).
+    servers = {BARE_SCRIPT: Server(BARE_SCRIPT, db_path, tmp), "app.py": Server("app.py", db_path, tmp)}
+    ctx = new_context(browser)
+    try:
+        for t in targets:  # priming visit, not measured
+            try:
+                open_page(ctx, f"{servers[t.script].base}/{t.path}", t.marker)["page"].close()
+            except (MeasureError, PlaywrightError) as e:
+                record_failure(errors[t.name], failures_dir, f"x{scale}_priming_{t.name}", ctx.pages[-1], e)
+        for r in range(runs):
+            for t in rotate(targets, r):
+                try:
+                    m = open_page(ctx, f"{servers[t.script].base}/{t.path}", t.marker)
+                except (MeasureError, PlaywrightError) as e:
+                    record_failure(errors[t.name], failures_dir, f"x{scale}_warm{r + 1}_{t.name}", ctx.pages[-1], e)
+                    ctx.pages[-1].close()
+                    continue
+                res[t.name]["warm"].append(m["ms"])
+                res[t.name]["warm_kb"].append(m["received"] / 1024)
+                option = bare_options(r) if t.is_bare else regions[r % len(regions)]
+                try:
+                    c = change_filter(m["page"], m["counter"], t, option)
+                    res[t.name]["filter"].append(c["ms"])
+                    res[t.name]["filter_kb"].append(c["received"] / 1024)
+                    res[t.name]["filter_sent_kb"].append(c["sent"] / 1024)
+                    for k in ("to_run", "run", "draw"):
+                        res[t.name][f"filter_{k}"].append(c[f"{k}_ms"])
+                except (MeasureError, PlaywrightError) as e:
+                    record_failure(errors[t.name], failures_dir, f"x{scale}_filter{r + 1}_{t.name}_{option}",
+                                   m["page"], e)
+                m["page"].close()
+            log(f"  warm run {r + 1}/{runs} done")
+    finally:
+        ctx.close()
+        for s in servers.values():
+            s.stop()
+    return {name: {**{k: stats(v) for k, v in d.items()}, "errors": errors[name]} for name, d in res.items()}
+
+
+# ==================================================================== 4. server memory
+
+def memory(browser, db_path: Path, tmp: Path, steps: list[int], regions: list[str]) -> dict:
+    server = Server("app.py", db_path, tmp)
+    contexts = []
+    out = {"idle_mb": None, "steps": {}}
+    try:
+        time.sleep(1)
+        out["idle_mb"] = server.rss_mb()
+        target = targets_for(["vue-d-ensemble"])[1]
+        for n in steps:
+            while len(contexts) < n:
+                ctx = new_context(browser)
+                contexts.append(ctx)
+                m = open_page(ctx, f"{server.base}/{target.path}", target.marker)
+                change_filter(m["page"], m["counter"], target, regions[(len(contexts) - 1) % len(regions)])
+            time.sleep(2)
+            out["steps"][n] = server.rss_mb()
+            log(f"  {n} sessions: {out['steps'][n]:.0f} MB")
+    finally:
+        for ctx in contexts:
+            ctx.close()
+        server.stop()
+    first, last = steps[0], steps[-1]
+    out["per_extra_session_mb"] = ((out["steps"][last] - out["steps"][first]) / (last - first)
+                                   if last > first else None)
+    return out
+
+
+# ==================================================================== report
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def f(value, decimals: int = 0) -> str:
+    """A figure for the report, or an en dash when it could not be measured."""
+    return "–" if value is None else f"{value:.{decimals}f}"
+
+
+def evaluate(report: dict) -> list[dict]:
+    """Each target, per page and scale, with its figures and met/missed."""
+    rows = []
+    browser = report["browser"]
+    scales = sorted(browser, key=int)
+    for scale in scales:
+        b = browser[scale]
+        bare = b[BARE]
+        for page, m in b.items():
+            if page == BARE:
+                continue
+            for kind in ("cold", "warm"):
+                r = ratio(m[kind]["median"], bare[kind]["median"])
+                rows.append({"target": f"page fully rendered ({kind}) <= {TARGETS['page_vs_bare']:g}x bare",
+                             "scale": scale, "page": page, "value": r, "limit": TARGETS["page_vs_bare"],
+                             "figures": f"{f(m[kind]['median'], 0)} ms vs bare {f(bare[kind]['median'], 0)} ms"})
+            r = ratio(m["filter"]["median"], bare["filter"]["median"])
+            rows.append({"target": f"filter change <= {TARGETS['filter_vs_bare']:g}x bare rerun", "scale": scale,
+                         "page": page, "value": r, "limit": TARGETS["filter_vs_bare"],
+                         "figures": f"{f(m['filter']['median'], 0)} ms vs bare {f(bare['filter']['median'], 0)} ms"})
+            kb = m["filter_kb"]["max"]
+            rows.append({"target": f"websocket per filter change <= {TARGETS['filter_kb']:g} KB", "scale": scale,
+                         "page": page, "value": kb, "limit": TARGETS["filter_kb"],
+                         "figures": f"max {f(kb, 0)} KB received (median {f(m['filter_kb']['median'], 0)} KB)"})
+    if "1" in browser and len(scales) > 1:
+        big = scales[-1]
+        for page, m in browser[big].items():
+            if page == BARE:
+                continue
+            one = browser["1"][page]["filter"]["median"]
+            r = ratio(m["filter"]["median"], one)
+            rows.append({"target": f"filter change at {big}x <= {TARGETS['filter_growth']:g}x its time at 1x",
+                         "scale": big, "page": page, "value": r, "limit": TARGETS["filter_growth"],
+                         "figures": f"{f(m['filter']['median'], 0)} ms vs {f(one, 0)} ms"})
+    mem = report.get("memory")
+    if mem and mem.get("per_extra_session_mb") is not None:
+        v = mem["per_extra_session_mb"]
+        rows.append({"target": f"each extra concurrent session <= {TARGETS['session_mb']:g} MB", "scale": "1",
+                     "page": "vue-d-ensemble", "value": v, "limit": TARGETS["session_mb"],
+                     "figures": ", ".join(f"{n} sessions: {mb:.0f} MB" for n, mb in mem["steps"].items())})
+    for row in rows:
+        row["met"] = None if row["value"] is None else row["value"] <= row["limit"]
+    return rows
+
+
+def fmt_ms(s: dict) -> str:
+    if not s or s.get("median") is None:
+        return "–"
+    return f"{s['median']:.0f} ({s['min']:.0f}–{s['max']:.0f})"
+
+
+def fmt_x(v) -> str:
+    return "–" if v is None else f"{v:.2f}x"
+
+
+def markdown(report: dict) -> str:
+    meta = report["meta"]
+    L = [f"# Benchmark report — {meta['started']}", ""]
+    L += [f"Machine: {meta['machine']}. Load average at start: {meta['loadavg_start']}, at end: "
+          f"{meta['loadavg_end']}. Runs: {meta['runs']} (cold: {meta['cold_runs']}), scales: "
+          f"{', '.join(str(s) + 'x' for s in meta['scales'])}{' (quick mode)' if meta['quick'] else ''}. "
+          f"Demo data: " + ", ".join(f"{k}x = {v} projects" for k, v in meta["projects"].items()) +
+          f". Total time: {meta['duration_s']:.0f} s.", ""]
+    L += ["Times are medians in ms, with (min–max). Ratios compare medians to the bare Streamlit page "
+          "(bench/bare_app.py: title, select box, Plotly chart) measured in the same run.", ""]
+
+    L += ["## Targets", "", "| Target | Scale | Page | Value | Figures | Result |", "|---|---|---|---|---|---|"]
+    for t in report["targets"]:
+        unit = " KB" if "KB" in t["target"] else " MB" if "MB" in t["target"] else "x"
+        v = "–" if t["value"] is None else (f"{t['value']:.2f}x" if unit == "x" else f"{t['value']:.1f}{unit}")
+        L.append(f"| {t['target']} | {t['scale']}x | {t['page']} | {v} | {t['figures']} | "
+                 f"{'not measured' if t['met'] is None else 'met' if t['met'] else '**missed**'} |")
+    met = sum(bool(t["met"]) for t in report["targets"])
+    L += ["", f"{met} of {len(report['targets'])} target checks met.", ""]
+
+    for scale, b in report["browser"].items():
+        bare = b[BARE]
+        L += [f"## Browser timings at {scale}x", "",
+              "Cold: fresh server process and fresh browser profile, first visit. Warm: the server already "
+              "served the page, the browser has Streamlit's scripts cached, new tab. Filter change: a région "
+              "picked in the sidebar (an option of the select box on the bare page), from the click to the "
+              "re-rendered page.", "",
+              "| Page | Cold ms | ×bare | Warm ms | ×bare | Filter change ms | ×bare |", "|---|---|---|---|---|---|---|"]
+        for page, m in b.items():
+            L.append(f"| {page} | {fmt_ms(m['cold'])} | {fmt_x(ratio(m['cold']['median'], bare['cold']['median']))} "
+                     f"| {fmt_ms(m['warm'])} | {fmt_x(ratio(m['warm']['median'], bare['warm']['median']))} "
+                     f"| {fmt_ms(m['filter'])} | {fmt_x(ratio(m['filter']['median'], bare['filter']['median']))} |")
+        L += ["", "Where a filter change's time goes (medians, ms): from the click until the app shows its "
+              "script running, the run (server script, elements streamed as they come), and drawing after the "
+              "run ended (charts, tables).", "",
+              "| Page | Click → run start | Run | Drawing after the run |", "|---|---|---|---|"]
+        for page, m in b.items():
+            L.append(f"| {page} | {f(m['filter_to_run']['median'], 0)} | {f(m['filter_run']['median'], 0)} | "
+                     f"{f(m['filter_draw']['median'], 0)} |")
+        failed = [e for m in b.values() for e in m.get("errors", [])]
+        if failed:
+            L += ["", f"**{len(failed)} measurement(s) failed** (left out of the figures above):", ""]
+            L += [f"- {e['what']}: {e['error']}" + (f" (screenshot: {e['screenshot']})" if e["screenshot"] else "")
+                  for e in failed]
+        L += ["", f"## Websocket bytes at {scale}x", "",
+              "Payload bytes of the frames received from the server (KB, median and max) between the start "
+              "and the end of each action; sent bytes are the browser's messages to the server.", "",
+              "| Page | Cold render KB | Warm render KB | Filter change KB (max) | Filter change sent KB |",
+              "|---|---|---|---|---|"]
+        for page, m in b.items():
+            L.append(f"| {page} | {f(m['cold_kb']['median'], 1)} | {f(m['warm_kb']['median'], 1)} | "
+                     f"{f(m['filter_kb']['median'], 1)} ({f(m['filter_kb']['max'], 1)}) | {f(m['filter_sent_kb']['median'], 2)} |")
+        L.append("")
+
+    L += ["## Growth (100x data)", ""]
+    scales = sorted(report["browser"], key=int)
+    if len(scales) > 1:
+        big = scales[-1]
+        L += [f"Medians at {big}x against 1x.", "",
+              "| Page | Cold 1x → %sx | Warm 1x → %sx | Filter change 1x → %sx | Filter ratio |" % (big, big, big),
+              "|---|---|---|---|---|"]
+        for page in report["browser"][big]:
+            a, z = report["browser"]["1"][page], report["browser"][big][page]
+            cells = [f"{f(a[k]['median'], 0)} → {f(z[k]['median'], 0)}" for k in ("cold", "warm", "filter")]
+            L.append(f"| {page} | " + " | ".join(cells) + f" | {fmt_x(ratio(z['filter']['median'], a['filter']['median']))} |")
+    else:
+        L.append("Not measured in this run (one scale only: run with --scales 1,100).")
+    L.append("")
+
+    L += ["## Query times", "", f"Every read query of queries/ through fabrique.db.run, no filter (whole period), "
+          f"median of {meta['runs']} runs after one warm-up, ms (min–max).", ""]
+    qs = report["queries"]
+    qscales = list(qs)
+    L.append("| Query | " + " | ".join(f"{s}x ms | rows" for s in qscales) +
+             (f" | {qscales[-1]}x / {qscales[0]}x |" if len(qscales) > 1 else " |"))
+    L.append("|---|" + "---|---|" * len(qscales) + ("---|" if len(qscales) > 1 else ""))
+    first = qs[qscales[0]]
+    order = sorted(first, key=lambda k: -(qs[qscales[-1]][k]["median"]))
+    for label in order:
+        cells = [f"{fmt_ms(qs[s][label])} | {qs[s][label]['rows']}" for s in qscales]
+        extra = f" | {fmt_x(ratio(qs[qscales[-1]][label]['median'], first[label]['median']))}" if len(qscales) > 1 else ""
+        L.append(f"| {label} | " + " | ".join(cells) + extra + " |")
+    L.append("")
+
+    L += ["## DuckDB against pandas", "",
+          "Three of the heaviest indicators (see the query times), computed by DuckDB (fabrique.db.run: "
+          "query, binding and conversion to a DataFrame) and by pandas over the same tables loaded once "
+          "with duckdb .df() (loading not counted: pandas is given its data for free). ms, median (min–max).", ""]
+    for scale, res in report["pandas"].items():
+        L += [f"At {scale}x (tables loaded in {res['_load_tables_ms']:.0f} ms):", "",
+              "| Indicator | DuckDB ms | pandas ms | pandas / DuckDB | Same result |", "|---|---|---|---|---|"]
+        for label, r in res.items():
+            if label.startswith("_"):
+                continue
+            L.append(f"| {label} | {fmt_ms(r['duckdb_ms'])} | {fmt_ms(r['pandas_ms'])} | "
+                     f"{fmt_x(ratio(r['pandas_ms']['median'], r['duckdb_ms']['median']))} | "
+                     f"{'yes' if r['same_result'] else '**no**'}: {r['detail']} ({r['rows']} rows) |")
+        L.append("")
+
+    mem = report["memory"]
+    L += ["## Server memory", "",
+          f"Resident set (VmRSS) of the Streamlit server process at 1x; each session is a browser context "
+          f"that opened the overview and picked a région (a different one per session, so the shared "
+          f"query cache grows too). Idle server: {mem['idle_mb']:.0f} MB.", "",
+          "| Sessions | RSS MB |", "|---|---|"]
+    for n, mb in mem["steps"].items():
+        L.append(f"| {n} | {mb:.0f} |")
+    per = mem["per_extra_session_mb"]
+    L += ["", f"Per extra session: {'–' if per is None else f'{per:.1f} MB'}.", ""]
+    return "\n".join(L) + "\n"
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5, help="runs per measure (median, min, max); default 5")
+    ap.add_argument("--cold-runs", type=int, default=None,
+                    help="cold-server runs per page (a server start each); default min(runs, 2), "
+                         "which keeps the whole run near 15 minutes on two cores")
+    ap.add_argument("--scales", default="1,100", help="data scales, comma-separated; default 1,100")
+    ap.add_argument("--quick", action="store_true", help="tiny: 1 run, scale 1, 2 pages, sessions 1 and 2")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench", help="report directory; default bench/")
+    args = ap.parse_args(argv)
+
+    if args.quick:
+        runs, cold_runs, scales, pages, sessions = 1, 1, [1], QUICK_PAGES, [1, 2]
+    else:
+        runs = args.runs
+        cold_runs = args.cold_runs if args.cold_runs is not None else min(args.runs, 2)
+        scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
+        pages, sessions = list(PAGES), [1, 10, 20]
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    report = {"meta": {
+        "started": dt.datetime.now().isoformat(timespec="seconds"), "quick": args.quick, "runs": runs,
+        "cold_runs": cold_runs, "scales": scales, "pages": pages, "sessions": sessions,
+        "machine": f"{os.cpu_count()} CPU, {platform.python_implementation()} {platform.python_version()}, "
+                   f"{platform.machine()}", "loadavg_start": loadavg(), "targets": TARGETS,
+    }}
+
+    tmp = Path(tempfile.mkdtemp(prefix="fabrique-bench-"))
+    try:
+        dbs = {s: build_demo(tmp, s) for s in scales}
+        report["meta"]["projects"] = {str(s): len(load_tables(p, ["projects"])["projects"]) for s, p in dbs.items()}
+        regions = region_names(dbs[scales[0]])
+
+        report["queries"], report["pandas"] = {}, {}
+        for s, p in dbs.items():
+            log(f"query times at {s}x")
+            report["queries"][str(s)] = time_queries(p, runs)
+            report["pandas"][str(s)] = duckdb_vs_pandas(p, runs)
+
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                report["browser"] = {}
+                for s, p in dbs.items():
+                    log(f"browser timings at {s}x")
+                    report["browser"][str(s)] = browser_scale(browser, p, tmp, pages, runs, cold_runs, regions,
+                                                              args.out / "report_failures")  # gitignored with bench/report*
+                log("server memory")
+                report["memory"] = memory(browser, dbs[scales[0]], tmp, sessions, regions)
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    report["targets"] = evaluate(report)
+    report["meta"]["loadavg_end"] = loadavg()
+    report["meta"]["duration_s"] = time.monotonic() - started
+    (args.out / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str),
+                                          encoding="utf-8")
+    (args.out / "report.md").write_text(markdown(report), encoding="utf-8")
+    log(f"done in {report['meta']['duration_s']:.0f} s: {args.out / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
