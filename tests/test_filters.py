@@ -1,5 +1,6 @@
 """URL -> filters -> URL round-trips; invalid values fall back to defaults with a French notice."""
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from fabrique import filters
 from fabrique.filters import Filters, Options
@@ -81,3 +82,14 @@ def test_previous_period_has_same_length():
 def test_describe_short():
     f = Filters(2019, 2024, regs=("53",), iae="oui")
     assert filters.describe_short(f, OPTS) == "Période : 2019 à 2024 · Région : Bretagne · IAE : IAE"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(filters.KEYS + ["mode", "lien", "autre"]), st.text(max_size=400), max_size=6))
+def test_random_urls_never_raise_and_stay_valid(query):
+    """Whatever the address bar holds: no exception, a valid state, and a URL that reads back the same."""
+    f, notices = filters.from_query(query, OPTS)
+    assert OPTS.year_min <= f.year_from <= f.year_to <= OPTS.year_max
+    assert set(f.regs) <= set(OPTS.regions) and set(f.deps) <= set(OPTS.departments)
+    assert all(len(n) < 300 for n in notices)
+    assert filters.from_query(filters.to_query(f, OPTS), OPTS) == (f, [])
