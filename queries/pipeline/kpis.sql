@@ -3,13 +3,8 @@
 -- A cohort is the year a project was detected; later steps count with that year, whenever they happened.
 -- grain: one row
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
-with path as (
-    -- The steps of a project ("abandonné" is an exit, not a step).
-    select stage_rank, stage from stage_order where is_step
-),
-cohort as (
-    -- Projects of the cohorts with the furthest step they reached: their current step, or the step
-    -- at which they were abandoned; a created project has reached every step.
+with cohort as (
+    -- Projects of the cohorts; reached_rank (project_facts) is the furthest step each reached.
     select p.*
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
     where p.detected_year between $year_from and $year_to
