@@ -20,13 +20,12 @@ commune, 854 CRTE, 1,646 PVD and 245 ACV communes. In Bretagne (53): 31 QPV, 12 
 ville, 41 CRTE, 135 PVD, 11 ACV; Hauts-de-France (32): 204 QPV; La Réunion (04): 57 QPV; Finistère (29):
 9 QPV, 39 PVD communes; Côtes-d'Armor 7 QPV, Ille-et-Vilaine 6, Morbihan 9.
 """
-import pandas as pd
 import pytest
 
 from fabrique import build, db
 from fabrique.filters import Filters
 from test_pages import run_page, texts
-from tiny import tiny_records
+from tiny import literal_rows, tiny_records
 
 QUERIES = ["coverage/rates", "coverage/contracts", "coverage/project_shares"]
 FAMILIES = ["qpv", "ville", "crte", "leader", "pvd", "acv"]
@@ -39,20 +38,7 @@ def run(name, tiny_db, f=ALL, **extra):
 
 def rows(df, cols):
     """Rows as tuples of plain values (NaN/NA -> None, ratios rounded) so that they can be written literally."""
-    out = []
-    for rec in df[cols].itertuples(index=False):
-        vals = []
-        for v in rec:
-            if pd.isna(v):
-                vals.append(None)
-            elif isinstance(v, float):
-                vals.append(round(v, 4))
-            elif hasattr(v, "item"):
-                vals.append(v.item())
-            else:
-                vals.append(v)
-        out.append(tuple(vals))
-    return out
+    return literal_rows(df[cols])
 
 
 def rates(tiny_db, f=ALL, level="france", family=None):

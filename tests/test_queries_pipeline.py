@@ -20,11 +20,11 @@ Bretagne (reg 53) = P01..P05 (S1). IAE = P01, P02, P06, P08, P10.
 
 import duckdb
 
-import pandas as pd
 import pytest
 
 from fabrique import config, db, schema
 from fabrique.filters import Filters
+from tiny import literal_rows
 
 QUERIES = sorted(p.stem for p in (config.QUERIES_DIR / "pipeline").glob("*.sql"))
 ALL = Filters(2015, 2023)  # the whole tiny range: every project, cohorts 2019 to 2022
@@ -33,20 +33,7 @@ ALL = Filters(2015, 2023)  # the whole tiny range: every project, cohorts 2019 t
 def rows(name, tiny_db, f=ALL):
     """Result rows as tuples, NaN/None read as None so that expected rows can be written literally."""
     df = db.run(f"pipeline/{name}", f.params(), path=tiny_db)
-    out = []
-    for rec in df.itertuples(index=False):
-        vals = []
-        for v in rec:
-            if pd.isna(v):
-                vals.append(None)
-            elif isinstance(v, float):
-                vals.append(round(v, 4))
-            elif hasattr(v, "item"):
-                vals.append(v.item())
-            else:
-                vals.append(v)
-        out.append(tuple(vals))
-    return list(df.columns), out
+    return list(df.columns), literal_rows(df)
 
 
 # ---------------------------------------------------------------- headers and shared definition

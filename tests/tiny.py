@@ -60,3 +60,14 @@ def tiny_records() -> dict[str, pd.DataFrame]:
 
 def empty_records() -> dict[str, pd.DataFrame]:
     return {}
+
+
+def literal_rows(df: pd.DataFrame) -> list[tuple]:
+    """Rows as tuples of plain values (NaN/NA -> None, floats rounded to 4 places) to compare with literals."""
+    def plain(v):
+        if pd.isna(v):
+            return None
+        if isinstance(v, float):
+            return round(v, 4)
+        return v.item() if hasattr(v, "item") else v
+    return [tuple(plain(v) for v in rec) for rec in df.itertuples(index=False)]
