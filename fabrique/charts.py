@@ -36,7 +36,9 @@ LOCALE_FR = {
     },
 }
 CONFIG = {"locale": "fr", "locales": {"fr": LOCALE_FR}, "displaylogo": False,
-          "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+          "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+          # A geo map that wants plotly's world base map fetches it from here, not from cdn.plot.ly.
+          "topojsonURL": geo.TOPOJSON_URL}
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
@@ -107,12 +109,14 @@ def sparkline(values: list[float], colour: str = PALETTE[0]) -> go.Figure:
 
 def choropleth(df: pd.DataFrame, *, level: str, code: str, value: str, name: str, title: str,
                hover_name: str, unit: str = "", decimals: int = 0, height: int = 520,
-               colorscale=None) -> go.Figure:
+               colorscale=None, background: bool = False) -> go.Figure:
     """Régions or départements coloured by value, boundaries fetched once from a static URL.
 
-    Uses MapLibre with a blank style: no tile server, no token, nothing leaves the host.
+    Drawn as SVG (plotly `geo`, no base map): no tile server, no WebGL, nothing leaves the host.
+    background: every département in light grey underneath, for a df that holds only some of them.
     """
-    fig = go.Figure(go.Choroplethmap(
+    fig = boundaries(None, geo.department_codes()) if background else go.Figure()
+    fig.add_trace(go.Choropleth(
         geojson=geo.geojson_url(level),
         locations=df[code].astype(str),
         z=df[value].astype(float),
@@ -126,25 +130,33 @@ def choropleth(df: pd.DataFrame, *, level: str, code: str, value: str, name: str
     return map_layout(fig, title, height)
 
 
-def map_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
-    """Blank-background map centred on mainland France with the overseas insets framed.
+# No base map, no frame, Mercator (the familiar shape of France), transparent behind the paths.
+GEO_BASE = {"projection_type": "mercator", "visible": False, "showframe": False, "bgcolor": "rgba(0,0,0,0)"}
 
-    A points-only map gets the départements drawn underneath (same static file, fetched once),
-    so that readers see France rather than dots on white.
+
+def map_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
+    """Blank-background map of mainland France with the overseas insets framed.
+
+    An SVG map (plotly `geo`, Mercator, no base layer): a filter change redraws a few hundred paths
+    instead of creating a WebGL context per map (measured: the MapLibre maps took most of the
+    browser's time on every rerun). A points-only map gets the départements drawn underneath (same
+    static file, fetched once), so that readers see France rather than dots on white.
     """
-    if not any(isinstance(t, go.Choroplethmap) for t in fig.data):
+    # The inset frames come first: plotly.js looks at the first trace of a geo subplot to decide whether
+    # it needs its world base map; a line trace given by lon/lat does not (CONFIG points to a local copy anyway).
+    frames = geo.inset_frames()
+    fig.add_scattergeo(lon=[x for f in frames for x in (*f["lon"], None)],
+                       lat=[y for f in frames for y in (*f["lat"], None)], mode="lines",
+                       line={"color": "#999", "width": 1}, hoverinfo="skip", showlegend=False)
+    fig.data = (fig.data[-1], *fig.data[:-1])
+    if not any(isinstance(t, go.Choropleth) for t in fig.data):
         codes = geo.department_codes()
-        background = go.Choroplethmap(
+        fig.add_choropleth(
             geojson=geo.geojson_url("dep"), locations=codes, z=[0] * len(codes), featureidkey="id",
             colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False, hoverinfo="skip",
             marker={"line": {"color": "#c8c8c8", "width": 0.6}},
         )
-        fig.add_trace(background)
-        fig.data = (fig.data[-1], *fig.data[:-1])
-    for frame in geo.inset_frames():
-        fig.add_scattermap(lon=frame["lon"], lat=frame["lat"], mode="lines", line={"color": "#999", "width": 1},
-                           hoverinfo="skip", showlegend=False)
-    fig.update_layout(map={"style": "white-bg", "center": geo.MAINLAND_CENTRE, "zoom": geo.MAINLAND_ZOOM})
+    fig.update_geos(**GEO_BASE, lonaxis_range=list(geo.NATIONAL_LON), lataxis_range=list(geo.NATIONAL_LAT))
     _layout(fig, title, height)
     return fig
 
@@ -153,7 +165,7 @@ def points(fig: go.Figure | None, df: pd.DataFrame, *, name: str, hover: str, co
            size: pd.Series | float = 9, customdata: list[str] | None = None) -> go.Figure:
     """Add points (already in map coordinates, see geo.to_map) to a map figure or a new one."""
     fig = fig or go.Figure()
-    fig.add_scattermap(
+    fig.add_scattergeo(
         lon=df["lon"], lat=df["lat"], mode="markers", name=name,
         marker={"size": size, "color": colour, "opacity": 0.85},
         text=df[hover].astype(str), hovertemplate="%{text}<extra></extra>",
@@ -245,7 +257,7 @@ def bubble_map(df: pd.DataFrame, *, value: str, name: str, title: str, hover_nam
     top = float(v.max()) if len(v) and v.max() > 0 else 1.0
     fig = go.Figure()
     map_layout(fig, title, height)
-    fig.add_scattermap(
+    fig.add_scattergeo(
         lon=df["lon"], lat=df["lat"], mode="markers", name=name, showlegend=False,
         marker={"size": 6 + 20 * np.sqrt(v / top), "sizemode": "diameter", "opacity": 0.8,
                 "color": v, "colorscale": BUBBLE_SCALE, "cmin": 0,
@@ -258,29 +270,17 @@ def bubble_map(df: pd.DataFrame, *, value: str, name: str, title: str, hover_nam
     return fig
 
 
-def fit_view(fig: go.Figure, df: pd.DataFrame, height: int = 520, width: int = 780) -> go.Figure:
-    """Centre and zoom a map on the extent of df's territories (lon_min, lon_max, lat_min, lat_max in
-    map coordinates), for a zoomed or filtered perimeter; the national view keeps map_layout's frame."""
-    import math
-
+def fit_view(fig: go.Figure, df: pd.DataFrame) -> go.Figure:
+    """Frame a map on the extent of df's territories (lon_min, lon_max, lat_min, lat_max in map
+    coordinates), with a margin, for a zoomed or filtered perimeter; the national view keeps
+    map_layout's frame."""
     box = df[["lon_min", "lon_max", "lat_min", "lat_max"]].astype(float).dropna()
     if box.empty:
         return fig
     lon0, lon1 = box["lon_min"].min(), box["lon_max"].max()
     lat0, lat1 = box["lat_min"].min(), box["lat_max"].max()
-    pad_lon, pad_lat = max(0.15 * (lon1 - lon0), 0.15), max(0.15 * (lat1 - lat0), 0.1)
-    lon0, lon1, lat0, lat1 = lon0 - pad_lon, lon1 + pad_lon, lat0 - pad_lat, lat1 + pad_lat
-
-    def merc(lat):  # Web Mercator y of a latitude, in radians
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    # MapLibre tiles are 512 px wide: the world is 512 * 2**zoom px across. width: the map's usual
-    # width beside its colour bar in the wide layout; height less the title's margin.
-    zoom_lon = math.log2(width / 512 * 360 / (lon1 - lon0))
-    zoom_lat = math.log2((height - 80) / 512 * 2 * math.pi / (merc(lat1) - merc(lat0)))
-    mid = (merc(lat0) + merc(lat1)) / 2
-    centre = {"lon": (lon0 + lon1) / 2, "lat": math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)}
-    fig.update_layout(map={"center": centre, "zoom": max(1.0, min(zoom_lon, zoom_lat, 10.0))})
+    pad_lon, pad_lat = max(0.1 * (lon1 - lon0), 0.15), max(0.1 * (lat1 - lat0), 0.1)
+    fig.update_geos(lonaxis_range=[lon0 - pad_lon, lon1 + pad_lon], lataxis_range=[lat0 - pad_lat, lat1 + pad_lat])
     return fig
 
 
@@ -290,7 +290,7 @@ def rate_choropleth(df: pd.DataFrame, *, level: str, code: str, rate: str, numer
                     name: str, title: str, hover_name: str, height: int = 520) -> go.Figure:
     """Régions or départements coloured by a rate (ratio 0..1, drawn as a percentage); the hover gives
     the numerator and the denominator. Territories whose denominator is 0 (rate null) stay blank."""
-    fig = go.Figure(go.Choroplethmap(
+    fig = go.Figure(go.Choropleth(
         geojson=geo.geojson_url(level),
         locations=df[code].astype(str),
         z=df[rate].astype(float) * 100,
@@ -310,7 +310,7 @@ def boundaries(fig: go.Figure | None, codes: list[str], level: str = "dep") -> g
     """Light grey départements (or régions) under point layers, so that points are seen in their place
     on a blank map (no hover, no colour scale). Add it before the points: later traces draw on top."""
     fig = fig or go.Figure()
-    fig.add_choroplethmap(
+    fig.add_choropleth(
         geojson=geo.geojson_url(level), locations=list(codes), z=[0] * len(codes), featureidkey="id",
         colorscale=[[0, "#f1f1f1"], [1, "#f1f1f1"]], showscale=False, hoverinfo="skip", showlegend=False,
         marker={"line": {"color": "#c8c8c8", "width": 0.6}},

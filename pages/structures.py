@@ -71,10 +71,10 @@ elif not choice:
     territory = data.load("structures/territory_departments", f)
     pts = geo.to_map(structures)
     fig = charts.choropleth(territory, level="dep", code="dep_code", value="structures_n",
-                            name="Structures", hover_name="label", colorscale=TERRITORY_SCALE,
+                            name="Structures", hover_name="label", colorscale=TERRITORY_SCALE, background=True,
                             title="Territoires couverts (départements) et sièges des structures, par statut actuel")
     # 1 structure: mid green, 2 or more: dark green (the count is in the hover and the data table).
-    fig.update_traces(selector={"type": "choroplethmap"}, zmin=0, zmax=2, showscale=False)
+    fig.update_traces(selector={"type": "choropleth"}, zmin=0, zmax=2, showscale=False)
     for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]:
         charts.points(fig, pts[pts["status"] == status], name=label, hover="map_label",
                       colour=charts.STATUS_COLOURS[status], size=13, customdata=["structure_id"])
@@ -164,7 +164,7 @@ else:
         fig = charts.choropleth(territory, level="dep", code="dep_code", value="covered_n",
                                 name="Territoire", hover_name="dep_name", colorscale=TERRITORY_SCALE,
                                 title=f"Territoire et projets de la structure : {profile['name']}")
-        fig.update_traces(selector={"type": "choroplethmap"}, zmin=0, zmax=2, showscale=False)
+        fig.update_traces(selector={"type": "choropleth"}, zmin=0, zmax=2, showscale=False)
         charts.fit_view(fig, geo.to_map(geo.to_map(territory, "lon_min", "lat_min"), "lon_max", "lat_max"))
         charts.points(fig, located[located["is_created"]], name="Activité créée", hover="title",
                       colour=charts.PALETTE[0], size=11)

@@ -44,25 +44,27 @@ def _sidebar_visible_width(page) -> float:
         return Math.max(0, Math.min(r.right, window.innerWidth) - Math.max(r.left, 0)); }""")
 
 
-def _map_canvases(page):
-    return page.locator('[data-testid="stPlotlyChart"] canvas.maplibregl-canvas')
+def _maps(page):
+    """Plotly charts holding a geo subplot (every Plotly chart has an empty .geolayer group)."""
+    return page.locator('[data-testid="stPlotlyChart"]').filter(has=page.locator(".geolayer g.geo"))
 
 
 @pytest.mark.parametrize("url_path", ["vue-d-ensemble", "iae-territoires", "couverture"])
 def test_maps_are_drawn_offline(page, app_url, url_path):
-    """Each map canvas shows something (not a blank rectangle), with every request kept on this machine."""
+    """Each map draws its territories or points as SVG and shows something (not a blank rectangle),
+    with every request kept on this machine (boundaries and plotly's base map are served locally)."""
     goto(page, f"{app_url}/{url_path}?{PERIOD}")
-    canvases = _map_canvases(page)
-    assert canvases.count() >= 1, "no map on the page"
-    for i in range(canvases.count()):
-        canvas = canvases.nth(i)
-        canvas.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)  # MapLibre paints on the next animation frames
-        box = canvas.bounding_box()
+    maps = _maps(page)
+    assert maps.count() >= 1, "no map on the page"
+    for i in range(maps.count()):
+        chart = maps.nth(i)
+        chart.scroll_into_view_if_needed()
+        shapes = chart.locator("path.choroplethlocation, .scattergeolayer path.point").count()
+        assert shapes >= 10, f"map {i + 1} draws {shapes} territories or points"
+        assert chart.locator("canvas").count() == 0, "a map drawn with WebGL (one context per rerun)"
+        box = chart.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 200
-        # The whole chart (canvas and the SVG layer above it: points, outlines, legend), clipped to the map.
-        png = page.screenshot(clip=box)
-        inked = non_white_pixels(png)
+        inked = non_white_pixels(page.screenshot(clip=box))
         assert inked > 1500, f"map {i + 1} looks blank ({inked} non-white pixels)"
     hosts = page.requests.foreign()
     assert hosts == [], f"requests left the machine: {hosts}"
