@@ -1,7 +1,11 @@
 """Frame of the dashboard: page config, demo banner, the shared filter bar, navigation over pages/."""
+import time
+
 import streamlit as st
 
-from fabrique import config, geo, ui
+from fabrique import config, geo, runlog, ui
+
+STARTED = time.perf_counter()
 
 PAGES = [
     # The default page is served at "/"; its own url_path is only reserved, so it gets a neutral one and
@@ -50,4 +54,5 @@ filters_state = ui.filter_bar(page.url_path, perimeter)
 with st.sidebar if not reunion else st.container():
     ui.copy_link(filters_state)
     ui.meeting_toggle()
-page.run()
+with runlog.timed(page.url_path, STARTED):
+    page.run()

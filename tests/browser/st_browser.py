@@ -169,10 +169,11 @@ LAUNCHERS = {"serve": ["-m", "fabrique.serve"], "streamlit": ["-m", "streamlit",
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, log: Path, launcher: str = "serve"):
-    """A real Streamlit server on a free local port, serving `db`; yields its base URL."""
+def streamlit_server(db: Path, log: Path, launcher: str = "serve", env: dict[str, str] | None = None):
+    """A real Streamlit server on a free local port, serving `db` (`env`: more environment variables);
+    yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "FABRIQUE_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "FABRIQUE_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, *LAUNCHERS[launcher], "--server.port", str(port),
