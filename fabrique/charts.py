@@ -11,6 +11,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 STATUS_COLOURS = {"appellation": "#0072B2", "expérimentation": "#E69F00"}
 SEQUENTIAL = [[0.0, "#f0f6fb"], [0.25, "#a6cbe3"], [0.5, "#56B4E9"], [0.75, "#0072B2"], [1.0, "#0b3c5d"]]
 FONT = "Source Sans Pro, Arial, sans-serif"
+# Territory outlines: mid grey, so that a territory in the lightest tint still shows its edge on white.
+OUTLINE = "#b0b0b0"
 
 # French number formats in every tick and hover: decimal comma, narrow no-break space for thousands.
 SEPARATORS = ",\u202f"
@@ -122,7 +124,7 @@ def choropleth(df: pd.DataFrame, *, level: str, code: str, value: str, name: str
         z=df[value].astype(float),
         featureidkey="id",
         colorscale=colorscale or SEQUENTIAL,
-        marker={"line": {"color": "white", "width": 0.6}},
+        marker={"line": {"color": OUTLINE, "width": 0.6}},
         colorbar={"title": {"text": name}, "thickness": 12, "separatethousands": True},
         customdata=df[[hover_name]].astype(str),
         hovertemplate=f"%{{customdata[0]}}<br>{name} : %{{z:,.{decimals}f}}{unit}<extra></extra>",
@@ -297,7 +299,7 @@ def rate_choropleth(df: pd.DataFrame, *, level: str, code: str, rate: str, numer
         zmin=0,
         featureidkey="id",
         colorscale=SEQUENTIAL,
-        marker={"line": {"color": "white", "width": 0.6}},
+        marker={"line": {"color": OUTLINE, "width": 0.6}},
         colorbar={"title": {"text": name}, "thickness": 12, "ticksuffix": " %"},
         customdata=df[[hover_name, numerator, denominator]].astype(object).values.tolist(),
         hovertemplate=(f"%{{customdata[0]}}<br>{name} : %{{z:,.1f}} %"
