@@ -201,25 +201,27 @@ def _widgets(opts: Options, compact: bool) -> None:
             st.caption(f"Période : {opts.year_min}")
     with cols[1]:
         st.multiselect("Région", list(opts.regions), key="f_reg", format_func=opts.regions.get,
-                       placeholder="Toutes les régions")
+                       placeholder="Toutes les régions", select_all=False)
         st.multiselect("Département", dep_options, key="f_dep",
                        format_func=lambda d: f"{d} – {opts.departments[d][0]}",
-                       placeholder="Tous les départements")
+                       placeholder="Tous les départements", select_all=False)
     with cols[2]:
         st.multiselect("Structure", list(opts.structures), key="f_structure", format_func=opts.structures.get,
-                       placeholder="Toutes les structures")
+                       placeholder="Toutes les structures", select_all=False)
         st.selectbox("Statut de la structure", ["", *filters.STATUSES], key="f_statut",
                      format_func=lambda v: filters.STATUSES[v].capitalize() if v else "Tous les statuts")
     with cols[3]:
         st.selectbox("Projets IAE", ["", *filters.IAE], key="f_iae",
                      format_func=lambda v: filters.IAE[v] if v else "Tous les projets",
                      help="Insertion par l'activité économique")
-        st.multiselect("Type de SIAE", filters.SIAE_TYPES, key="f_siae", placeholder="Tous les types")
+        st.multiselect("Type de SIAE", filters.SIAE_TYPES, key="f_siae", placeholder="Tous les types",
+                       select_all=False)
     with cols[4]:
         st.multiselect("Zonage", list(filters.ZONAGES), key="f_zonage", format_func=filters.ZONAGES.get,
-                       placeholder="Tous les territoires")
+                       placeholder="Tous les territoires", select_all=False)
         st.multiselect("Étape du projet", list(filters.STAGES), key="f_etape",
-                       format_func=lambda v: filters.STAGES[v].capitalize(), placeholder="Toutes les étapes")
+                       format_func=lambda v: filters.STAGES[v].capitalize(), placeholder="Toutes les étapes",
+                       select_all=False)
     st.button("Réinitialiser les filtres", on_click=_seed_widgets, args=(filters.default(opts),),
               width="content" if compact else "stretch")
 
@@ -328,8 +330,11 @@ def chart(fig, df: pd.DataFrame, labels: dict[str, str], key: str, caption: str 
                             on_select=on_select, selection_mode=selection_mode)
     if caption:
         st.caption(caption)
-    with st.expander("Voir les données du graphique"):
-        table(df, labels, key=f"{key}_table")
+    # The table is built only while its expander is open: on a closed one it cost every rerun about a
+    # third of the server's run (Styler formatting) and a hidden data grid in the browser.
+    with st.expander("Voir les données du graphique", key=f"{key}_data", on_change="rerun") as data_box:
+        if data_box.open:
+            table(df, labels, key=f"{key}_table")
     return event
 
 

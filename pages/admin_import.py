@@ -97,11 +97,12 @@ else:
         st.caption("Le lien verrouille le périmètre choisi (région, département ou structure) jusqu'à la date "
                    "d'expiration ; le partenaire ne peut ni l'élargir, ni voir le détail des projets.")
         regs = st.multiselect("Régions", list(opts.regions), format_func=opts.regions.get,
-                              placeholder="Aucune région")
+                              placeholder="Aucune région", select_all=False)
         deps = st.multiselect("Départements", list(opts.departments),
-                              format_func=lambda d: f"{d} – {opts.departments[d][0]}", placeholder="Aucun département")
+                              format_func=lambda d: f"{d} – {opts.departments[d][0]}", placeholder="Aucun département",
+                              select_all=False)
         structures = st.multiselect("Structures", list(opts.structures), format_func=opts.structures.get,
-                                    placeholder="Aucune structure")
+                                    placeholder="Aucune structure", select_all=False)
         label = st.text_input("Nom du partenaire (affiché sur le tableau de bord)")
         expires = st.date_input("Valable jusqu'au", value=dt.date.today() + dt.timedelta(days=180),
                                 min_value=dt.date.today(), format="DD/MM/YYYY")

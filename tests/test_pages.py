@@ -1,6 +1,9 @@
 """Every page file runs without exception on the demo, tiny and empty databases (discovered, not listed)."""
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -39,3 +42,31 @@ def test_page_survives_garbage_in_url(page, demo_db, use_db):
     at = run_page(page, {"annees": "'; drop table projects; --", "reg": "x" * 5000, "dep": "29,ZZ",
                          "iae": "peut-être", "etape": "<script>"})
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_chart_data_tables_are_built_only_once_opened(tiny_db, use_db):
+    """A chart's data table (its text alternative) is in a closed expander that builds nothing; opened,
+    it shows the chart's figures under French headers."""
+    use_db(tiny_db)
+    at = run_page("vue_ensemble.py", {"annees": "2019-2024"})
+    box = next(e for e in at.expander if e.label == "Voir les données du graphique")
+    assert len(box.dataframe) == 0
+    closed_tables = len(at.dataframe)
+    at.session_state["activity_by_year_data"] = True  # what a click on the expander sets
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == closed_tables + 1
+    opened = [e for e in at.expander if e.label == "Voir les données du graphique" and len(e.dataframe)]
+    assert len(opened) == 1
+    table = opened[0].dataframe[0].value
+    assert list(table.columns) == ["Année", "Séances de créativité", "Études d'opportunité", "Créations"]
+    # The same figures as the chart above it: its years and its « Créations » line.
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if "Créations" in [t.get("name") for t in json.loads(c.proto.spec)["data"]])
+    line = next(t for t in chart["data"] if t["name"] == "Créations")
+    assert [str(y) for y in table["Année"]] == list(line["x"])
+    y = line["y"]
+    if isinstance(y, dict):  # plotly 6 sends numeric arrays as base64 typed arrays
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    assert [float(v) for v in table["Créations"]] == [float(v) for v in y]
+    assert sum(y) > 0

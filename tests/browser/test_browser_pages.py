@@ -1,8 +1,9 @@
 """Every page as a user opens it: no error, the frame's filters, nothing fetched from the internet,
 maps actually drawn, and screenshots (desktop and phone) for a human to look at."""
 import pytest
+from playwright.sync_api import expect
 from st_browser import (PAGES, errors, exceptions, full_page_screenshot, goto, non_white_pixels, path,
-                        sidebar_widget)
+                        sidebar_widget, wait_rerun)
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +69,25 @@ def test_maps_are_drawn_offline(page, app_url, url_path):
         assert inked > 1500, f"map {i + 1} looks blank ({inked} non-white pixels)"
     hosts = page.requests.foreign()
     assert hosts == [], f"requests left the machine: {hosts}"
+
+
+def test_chart_data_opens_on_demand_and_lists_are_french(page, app_url):
+    """A chart's data table appears when its expander is opened (it is not built before), and the
+    filter lists offer no English « Select all »."""
+    goto(page, f"{app_url}/?{PERIOD}")
+    box = page.locator('[data-testid="stExpander"]').filter(has_text="Voir les données du graphique").first
+    assert box.locator('[data-testid="stDataFrame"]').count() == 0
+    wait_rerun(page, lambda: box.locator("summary").click())
+    grid = box.locator('[data-testid="stDataFrame"]')
+    grid.wait_for(state="visible")
+    # The grid draws on a canvas; its accessible twin (role="grid") carries the headers and cells.
+    expect(grid.locator('[role="columnheader"]').first).to_contain_text("Année")
+    assert grid.locator('[role="row"]').count() >= 7  # the header and one row per year of 2019-2024
+    assert exceptions(page) == []
+
+    region = sidebar_widget(page, "stMultiSelect", "Région")
+    region.locator("input").click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    texts = options.all_inner_texts()
+    assert "Bretagne" in texts and not any("select all" in t.lower() for t in texts), texts
