@@ -203,12 +203,13 @@ else:
             point_of = {"qpv": "centre du quartier", "ville": "centre de l'EPCI, pondéré par la population",
                         "crte": "centre moyen des communes du contrat", "leader": "centre moyen des communes du GAL",
                         "pvd": "centre de la commune", "acv": "centre de la commune"}[family]
-            fig = charts.boundaries(None, list(opts.departments))
-            charts.points(fig, pts[~pts["is_covered"]], name="Sans projet (zone blanche)", hover="hover_text",
-                          colour=UNCOVERED, size=7)
-            charts.map_layout(fig, f"{label} : zones blanches et territoires couverts, {period}", height=560)
-            charts.points(fig, pts[pts["is_covered"]], name="Au moins un projet", hover="hover_text",
-                          colour=COVERED, size=10)
+            fig = charts.map_figure(
+                [charts.grey_departements(opts.departments),
+                 charts.points(pts[~pts["is_covered"]], name="Sans projet (zone blanche)", hover="hover_text",
+                               colour=UNCOVERED, size=7),
+                 charts.points(pts[pts["is_covered"]], name="Au moins un projet", hover="hover_text",
+                               colour=COVERED, size=10)],
+                f"{label} : zones blanches et territoires couverts, {period}", height=560)
             if zone or f.regs or f.deps:
                 fit_to(fig, contracts, "dep_code")
             ui.chart(fig, contracts, {"contract_name": "Nom", "contract_id": "Code", "dep_label": "Département",

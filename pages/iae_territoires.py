@@ -205,7 +205,7 @@ else:
     elif protected:
         pts = geo.to_map(partners.small_counts(rows))
         pts["hover"] = pts["name"] + " : " + pts["projects_n"] + " projet(s) IAE"
-        fig = charts.map_layout(charts.points(None, pts, name="Territoires avec au moins un projet", hover="hover"),
+        fig = charts.map_figure([charts.points(pts, name="Territoires avec au moins un projet", hover="hover")],
                                 map_title)
         if fitted:
             charts.fit_view(fig, geo.to_map(geo.to_map(rows, "lon_min", "lat_min"), "lon_max", "lat_max"))

@@ -70,14 +70,14 @@ elif not choice:
     st.subheader("Où sont les structures ?", anchor=False)
     territory = data.load("structures/territory_departments", f)
     pts = geo.to_map(structures)
+    seats = [charts.points(pts[pts["status"] == status], name=label, hover="map_label",
+                           colour=charts.STATUS_COLOURS[status], size=13, customdata=["structure_id"])
+             for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]]
+    # 1 structure: mid green, 2 or more: dark green (the count is in the hover and the data table).
     fig = charts.choropleth(territory, level="dep", code="dep_code", value="structures_n",
                             name="Structures", hover_name="label", colorscale=TERRITORY_SCALE, background=True,
+                            zmax=2, overlay=seats,
                             title="Territoires couverts (départements) et sièges des structures, par statut actuel")
-    # 1 structure: mid green, 2 or more: dark green (the count is in the hover and the data table).
-    fig.update_traces(selector={"type": "choropleth"}, zmin=0, zmax=2, showscale=False)
-    for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]:
-        charts.points(fig, pts[pts["status"] == status], name=label, hover="map_label",
-                      colour=charts.STATUS_COLOURS[status], size=13, customdata=["structure_id"])
     ui.chart(fig, territory, {"dep_code": "Code", "dep_name": "Département", "reg_name": "Région",
                               "structures_n": "Structures", "structure_names": "Structures couvrant le département"},
              key=MAP_KEY, on_select="rerun", selection_mode=("points",),
@@ -161,15 +161,15 @@ else:
                    f"abandonnés avant {f.year_from}. Tous les filtres de projet s'appliquent.")
         located = geo.to_map(projects)
         territory = data.load("structures/structure_territory", f, **extra)
+        places = [charts.points(located[located["is_created"]], name="Activité créée", hover="title",
+                                colour=charts.PALETTE[0], size=11),
+                  charts.points(located[~located["is_created"]], name="Projet en cours ou abandonné", hover="title",
+                                colour=charts.PALETTE[1], size=11)]
         fig = charts.choropleth(territory, level="dep", code="dep_code", value="covered_n",
                                 name="Territoire", hover_name="dep_name", colorscale=TERRITORY_SCALE,
+                                zmax=2, overlay=places,
                                 title=f"Territoire et projets de la structure : {profile['name']}")
-        fig.update_traces(selector={"type": "choropleth"}, zmin=0, zmax=2, showscale=False)
         charts.fit_view(fig, geo.to_map(geo.to_map(territory, "lon_min", "lat_min"), "lon_max", "lat_max"))
-        charts.points(fig, located[located["is_created"]], name="Activité créée", hover="title",
-                      colour=charts.PALETTE[0], size=11)
-        charts.points(fig, located[~located["is_created"]], name="Projet en cours ou abandonné", hover="title",
-                      colour=charts.PALETTE[1], size=11)
         ui.chart(fig, projects, {"title": "Projet", "place": "Commune", "stage": "Étape"}, key="fiche_map",
                  caption="Points : commune de chaque projet (plusieurs projets d'une même commune se superposent).")
 

@@ -64,11 +64,11 @@ else:
         ui.empty("Aucune structure ne correspond aux filtres choisis.")
     else:
         pts = geo.to_map(structures)
-        fig = charts.map_layout(charts.points(None, pts[pts["status_then"] == "appellation"], name="Appellation",
-                                              hover="name", colour=charts.STATUS_COLOURS["appellation"], size=13),
+        fig = charts.map_figure([charts.points(pts[pts["status_then"] == status], name=label, hover="name",
+                                               colour=charts.STATUS_COLOURS[status], size=13)
+                                 for status, label in [("appellation", "Appellation"),
+                                                       ("expérimentation", "Expérimentation")]],
                                 f"Structures porteuses par statut en {f.year_to} (siège)")
-        charts.points(fig, pts[pts["status_then"] == "expérimentation"], name="Expérimentation", hover="name",
-                      colour=charts.STATUS_COLOURS["expérimentation"], size=13)
         ui.chart(fig, structures, {"name": "Structure", "commune_name": "Commune du siège", "dep_code": "Département",
                                    "status_then": "Statut", "joined_year": "Entrée", "appellation_year": "Appellation"},
                  key="structures_map",

@@ -52,7 +52,7 @@ def test_maps_use_svg_geo_traces_only():
     rows = pd.DataFrame({"code": ["53", "11"], "name": ["Bretagne", "Île-de-France"], "v": [3, 5]})
     pts = pd.DataFrame({"lon": [-1.7, 2.35], "lat": [48.1, 48.86], "name": ["a", "b"], "code": ["x", "y"], "v": [1, 4]})
     figs = [charts.choropleth(rows, level="region", code="code", value="v", name="n", title="t", hover_name="name"),
-            charts.map_layout(charts.points(None, pts, name="p", hover="name"), "t"),
+            charts.map_figure([charts.points(pts, name="p", hover="name")], "t"),
             charts.bubble_map(pts, value="v", name="n", title="t", hover_name="name", code="code")]
     for fig in figs:
         types = {t.type for t in fig.data}
@@ -78,7 +78,7 @@ def test_the_national_frame_holds_mainland_corsica_and_the_insets():
 
 
 def test_fit_view_frames_the_rows_with_a_margin():
-    fig = charts.map_layout(go.Figure(), "t")
+    fig = charts.map_figure([], "t")
     box = pd.DataFrame({"lon_min": [-5.1, -1.0], "lon_max": [-1.0, 0.5], "lat_min": [47.3, 47.0],
                         "lat_max": [48.9, 48.0]})
     charts.fit_view(fig, box)
@@ -94,3 +94,31 @@ def test_the_base_map_plotly_may_ask_for_is_served_locally():
     local = config.ROOT / "static" / geo.TOPOJSON_URL.removeprefix("app/static/") / "world_110m.json"
     topo = json.loads(local.read_text(encoding="utf-8"))
     assert topo["type"] == "Topology" and "countries" in topo["objects"]
+
+
+def test_partial_choropleth_with_ground_fixed_classes_and_overlay():
+    rows = pd.DataFrame({"code": ["29", "35"], "name": ["Finistère", "Ille-et-Vilaine"], "v": [1, 3]})
+    pts = pd.DataFrame({"lon": [-4.1], "lat": [48.0], "name": ["Quimper"]})
+    fig = charts.choropleth(rows, level="dep", code="code", value="v", name="n", title="t", hover_name="name",
+                            background=True, zmax=2, overlay=[charts.points(pts, name="p", hover="name")])
+    kinds = [t.type for t in fig.data]
+    assert kinds == ["scattergeo", "choropleth", "choropleth", "scattergeo"]  # frames, ground, values, points
+    ground, values = fig.data[1], fig.data[2]
+    assert len(ground.locations) == 101 and ground.hoverinfo == "skip"
+    assert list(values.locations) == ["29", "35"] and (values.zmin, values.zmax, values.showscale) == (0, 2, False)
+    assert list(fig.data[3].text) == ["Quimper"]
+
+
+def test_chart_layout_keeps_french_formats_and_titles():
+    """Built in one go, the figures still carry the shared layout and each builder's own settings."""
+    df = pd.DataFrame({"year": [2022, 2023], "a": [1, 2], "b": [3, 4]})
+    bars = charts.bars(df, "year", ["a", "b"], title="Barres", labels={"a": "A", "b": "B"})
+    assert bars.layout.separators == ",\u202f" and bars.layout.title.text == "Barres"
+    assert bars.layout.barmode == "stack" and bars.layout.xaxis.type == "category" and bars.layout.yaxis.dtick == 1
+    assert [t.marker.color for t in bars.data] == [charts.PALETTE[0], charts.PALETTE[1]]
+    rates = charts.rate_lines(df.assign(r=[0.5, 0.25]), "year", ["r"], title="Taux", labels={"r": "R"})
+    assert rates.layout.yaxis.ticksuffix == " %" and tuple(rates.layout.yaxis.range) == (0, 105)
+    assert rates.layout.legend.y == -0.12 and rates.layout.legend.orientation == "h"  # merged, not replaced
+    assert list(rates.data[0].y) == [50.0, 25.0]
+    hbars = charts.rate_bars(df.assign(r=[0.5, 0.25]), "year", "r", title="T", labels={})
+    assert hbars.layout.yaxis.autorange == "reversed" and hbars.layout.xaxis.ticksuffix == " %"
