@@ -51,15 +51,24 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+LEGEND_TOP = 34  # px from the top of a chart to its legend: the title's line
+
+
 def _base_layout(title: str, height: int) -> dict:
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        # Pinned to the top (by default plotly centres it in the top margin, which the legend grows).
+        "title": {"text": title, "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "pad": {"t": 10},
+                  "font": {"size": 16}},
         "separators": SEPARATORS,
         "font": {"family": FONT, "size": 13},
         "colorway": PALETTE,
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title": None},
+        # The legend on its own line under the title, from the left: placed in the container (pixels from
+        # the top), it pushes the plot area down however many lines it wraps to, and cannot run over
+        # the title (at the right end of the title's line, a long legend did in a half-width column).
+        "legend": {"orientation": "h", "yref": "container", "y": 1 - LEGEND_TOP / height, "yanchor": "top",
+                   "xanchor": "left", "x": 0, "title": None},
         "plot_bgcolor": "white",
         "hoverlabel": {"font": {"family": FONT}},
         "xaxis": {"showgrid": False, "linecolor": "#999"},
@@ -208,11 +217,7 @@ def rate_lines(df: pd.DataFrame, x: str, ys: list[str], *, title: str, labels: d
         traces.append(go.Scatter(x=df[x].astype(str), y=df[col].astype(float) * 100, mode="lines+markers",
                                  name=name, customdata=custom, line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
                                  hovertemplate=f"%{{x}}<br>{name} : %{{y:,.1f}} %{frac}<extra></extra>"))
-    # legend under the plot: two long rate names would run over the title in a half-width column
-    return _figure(traces, title, height, xaxis={"type": "category"},
-                   yaxis={"ticksuffix": " %", "range": [0, 105]},
-                   legend={"yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-                   margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    return _figure(traces, title, height, xaxis={"type": "category"}, yaxis={"ticksuffix": " %", "range": [0, 105]})
 
 
 def rate_bars(df: pd.DataFrame, x: str, y: str, *, title: str, labels: dict[str, str],

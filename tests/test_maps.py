@@ -118,7 +118,12 @@ def test_chart_layout_keeps_french_formats_and_titles():
     assert [t.marker.color for t in bars.data] == [charts.PALETTE[0], charts.PALETTE[1]]
     rates = charts.rate_lines(df.assign(r=[0.5, 0.25]), "year", ["r"], title="Taux", labels={"r": "R"})
     assert rates.layout.yaxis.ticksuffix == " %" and tuple(rates.layout.yaxis.range) == (0, 105)
-    assert rates.layout.legend.y == -0.12 and rates.layout.legend.orientation == "h"  # merged, not replaced
+    # Legend on its own line under the title, whatever the chart's height; the title pinned to the top.
+    for fig in (bars, rates):
+        legend, height = fig.layout.legend, fig.layout.height
+        assert legend.yref == "container" and legend.yanchor == "top" and legend.orientation == "h"
+        assert round((1 - legend.y) * height) == charts.LEGEND_TOP
+        assert fig.layout.title.y == 1 and fig.layout.title.yanchor == "top"
     assert list(rates.data[0].y) == [50.0, 25.0]
     hbars = charts.rate_bars(df.assign(r=[0.5, 0.25]), "year", "r", title="T", labels={})
     assert hbars.layout.yaxis.autorange == "reversed" and hbars.layout.xaxis.ticksuffix == " %"
