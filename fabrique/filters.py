@@ -8,26 +8,15 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-STATUSES = {"experimentation": "expérimentation", "appellation": "appellation"}
-IAE = {"oui": "IAE", "non": "Hors IAE"}
-SIAE_TYPES = ["ACI", "EI", "ETTI", "AI", "EITI"]
-ZONAGES = {
-    "qpv": "Quartier prioritaire (QPV)",
-    "rural": "Commune rurale",
-    "pvd": "Petites villes de demain",
-    "crte": "Contrat de ruralité (CRTE)",
-    "leader": "LEADER (GAL)",
-}
+from . import vocab
+
+# code -> label, from the one declaration of each vocabulary (fabrique.vocab).
+STATUSES = vocab.STATUSES.as_dict()
+IAE = vocab.IAE.as_dict()
+SIAE_TYPES = vocab.SIAE_TYPES.codes
+ZONAGES = vocab.ZONINGS.as_dict()
 # URL code -> stage label stored in the database.
-STAGES = {
-    "detection": "détection",
-    "seance": "séance de créativité",
-    "etude": "étude d'opportunité",
-    "porteur": "recherche de porteur",
-    "amorcage": "amorçage",
-    "cree": "créé",
-    "abandon": "abandonné",
-}
+STAGES = vocab.STAGES.as_dict()
 # URL keys, in the order they appear in a link.
 KEYS = ["annees", "reg", "dep", "structure", "statut", "iae", "siae", "zonage", "etape"]
 MAX_VALUE_LENGTH = 200

@@ -18,19 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STAGES = [
-    "détection",
-    "séance de créativité",
-    "étude d'opportunité",
-    "recherche de porteur",
-    "amorçage",
-    "créé",
-    "abandonné",
-]
+from . import vocab
+
+# Labels as stored in the database and typed in the template; declared once in fabrique.vocab.
+STAGES = vocab.STAGES.labels
 # Stages at which a project can stop (every stage but the two outcomes).
-ABANDON_STAGES = [s for s in STAGES if s not in ("créé", "abandonné")]
-SIAE_TYPES = ["ACI", "EI", "ETTI", "AI", "EITI"]
-STATUSES = ["expérimentation", "appellation"]
+ABANDON_STAGES = vocab.ABANDON_STAGES
+SIAE_TYPES = vocab.SIAE_TYPES.codes
+STATUSES = vocab.STATUSES.labels
 ABANDON_REASONS = [
     "pas de porteur trouvé",
     "modèle économique non viable",
