@@ -25,12 +25,12 @@ RECORD_TABLES = ["structures", "structure_departments", "projects", "annual_acti
 
 # The columns of each record frame, so that an empty frame still builds a typed table.
 RECORD_COLUMNS = {
-    "structures": ["structure_id", "name", "status", "joined_year", "appellation_year", "insee_code"],
+    "structures": ["structure_id", "name", "status", "joined_year", "appellation_year", "insee_code", "exit_year"],
     "structure_departments": ["structure_id", "dep_code"],
     "projects": [
         "project_id", "structure_id", "title", "sector", "insee_code", "qpv_code", "stage",
         "abandon_stage", "detected_on", "study_on", "created_on", "abandoned_on", "abandon_reason",
-        "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp", "programme",
+        "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp", "programme", "lon", "lat",
     ],
     "annual_activity": ["structure_id", "year", "creativity_sessions", "opportunity_studies", "partners"],
     "rejected_rows": ["sheet", "row", "values", "problems"],
@@ -38,7 +38,8 @@ RECORD_COLUMNS = {
     "leader_communes": ["gal_id", "insee_code"],
 }
 _EMPTY_TYPES = {
-    "joined_year": "Int64", "appellation_year": "Int64", "year": "Int64", "row": "Int64",
+    "joined_year": "Int64", "appellation_year": "Int64", "exit_year": "Int64", "year": "Int64", "row": "Int64",
+    "lon": "float64", "lat": "float64",
     "creativity_sessions": "Int64", "opportunity_studies": "Int64", "partners": "Int64",
     "is_iae": "boolean", "jobs_etp": "float64", "insertion_jobs_etp": "float64",
     "detected_on": "datetime64[s]", "study_on": "datetime64[s]", "created_on": "datetime64[s]",

@@ -61,7 +61,7 @@ class Problem:
 OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
     "structures": {
         "structure_id": "str", "name": "str", "status": "str", "joined_year": "Int64",
-        "appellation_year": "Int64", "insee_code": "str",
+        "appellation_year": "Int64", "insee_code": "str", "exit_year": "Int64",
     },
     "structure_departments": {"structure_id": "str", "dep_code": "str"},
     "projects": {
@@ -70,7 +70,7 @@ OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
         "detected_on": "object", "study_on": "object", "created_on": "object",
         "abandoned_on": "object", "abandon_reason": "object", "is_iae": "bool",
         "siae_type": "object", "jobs_etp": "float64", "insertion_jobs_etp": "float64",
-        "programme": "object",
+        "programme": "object", "lon": "float64", "lat": "float64",
     },
     "annual_activity": {
         "structure_id": "str", "year": "Int64", "creativity_sessions": "Int64",

@@ -23,7 +23,8 @@ select p.project_id, p.structure_id, s.status as structure_status, p.title, p.se
        p.created_on, year(p.created_on) as created_year,
        date_diff('day', p.detected_on, p.created_on) / 30.4375 as months_to_creation,
        p.abandoned_on, year(p.abandoned_on) as abandoned_year,
-       p.abandon_reason, p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme
+       p.abandon_reason, p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme,
+       p.lon, p.lat
 from projects p
 left join communes c using (insee_code)
 left join structures s using (structure_id)
