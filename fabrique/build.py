@@ -239,8 +239,13 @@ def read_records(db_path: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, 
     """The records of an existing database (to rebuild it with new reference data such as GAL)."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        records = {t: con.execute(f"select {', '.join(RECORD_COLUMNS[t])} from {t}").df()
-                   for t in RECORD_TABLES}
+        records = {}
+        for t in RECORD_TABLES:
+            # A database built before a column was added lacks it: read what it has, _frame adds the
+            # missing columns as nulls (names come from RECORD_COLUMNS, never from a user).
+            have = {r[0] for r in con.execute(f'describe "{t}"').fetchall()}
+            cols = [c for c in RECORD_COLUMNS[t] if c in have]
+            records[t] = con.execute(f"select {', '.join(cols)} from \"{t}\"").df()
         rejected = con.execute("select * from rejected_rows").df()
         info = dict(con.execute("select key, value from build_info where section = 'meta'").fetchall())
     finally:

@@ -151,3 +151,19 @@ def test_gal_import_reports_every_problem(db, tmp_path, capsys):
     assert "ligne 2" in err and "Quimper (29232)" in err
     assert "ligne 3" in err and "identifiant de GAL manquant" in err
     assert count(db, "leader_gal") == 0
+
+
+def test_records_of_a_database_built_before_a_column_existed_are_read_with_it_empty(db):
+    """`make run` rebuilds a stale database from its own records: a column added since (here
+    structures.exit_year) is read as empty instead of failing the rebuild."""
+    con = duckdb.connect(str(db))
+    con.execute("alter table structures drop column exit_year")
+    con.close()
+    records, _, kind, data_date = build.read_records(db)
+    assert (kind, data_date) == ("import", "2023-12-31")
+    assert sorted(records["structures"]["structure_id"]) == ["S1", "S2", "S3"]
+    rebuilt = build.build(records, kind=kind, db_path=db, data_date=data_date, archive=False)
+    assert rebuilt.row_counts["structures"] == 3
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from structures where exit_year is null").fetchone()[0] == 3
+    con.close()
