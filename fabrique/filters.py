@@ -1,14 +1,15 @@
-"""The shared filter bar's state: a frozen dataclass <-> URL query (codes, non-default only) <-> SQL params.
+"""The shared filter bar: its keys declared as a state.Spec, the Filters value it yields, and its SQL params.
 
-Pure functions only (no Streamlit): the frame (app.py, through fabrique.ui) draws the widgets.
+Pure (no Streamlit): fabrique.binding draws and binds the widgets, the frame (app.py) resolves the state.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+import datetime as dt
+from dataclasses import dataclass
 from typing import Mapping
 
-from . import vocab
+from . import state, vocab
+from .state import Env, Key, Spec
 
 # code -> label, from the one declaration of each vocabulary (fabrique.vocab).
 STATUSES = vocab.STATUSES.as_dict()
@@ -17,22 +18,41 @@ SIAE_TYPES = vocab.SIAE_TYPES.codes
 ZONAGES = vocab.ZONINGS.as_dict()
 # URL code -> stage label stored in the database.
 STAGES = vocab.STAGES.as_dict()
-# URL keys, in the order they appear in a link.
-KEYS = ["annees", "reg", "dep", "structure", "statut", "iae", "siae", "zonage", "etape"]
-MAX_VALUE_LENGTH = 200
+MAX_VALUE_LENGTH = state.MAX_VALUE_LENGTH
+PERIMETER_OUTSIDE = "hors du périmètre de ce lien"
 
 
 @dataclass(frozen=True)
 class Options:
-    """What the filters may take, read from the database."""
+    """What the filters may take, read from the database (narrowed to a partner's perimeter when locked)."""
     year_min: int
     year_max: int
     regions: Mapping[str, str]            # reg_code -> name
     departments: Mapping[str, tuple]      # dep_code -> (name, reg_code)
     structures: Mapping[str, str]         # structure_id -> name
+    data_date: dt.date | None = None      # date of the data (build_info meta.data_date)
 
     def departments_of(self, regs: tuple[str, ...]) -> list[str]:
         return [d for d, (_, r) in self.departments.items() if not regs or r in regs]
+
+    @property
+    def last_complete_year(self) -> int:
+        """The last year that is over at the data date (the default end of the period)."""
+        if self.data_date is None:
+            return self.year_max
+        d = self.data_date
+        last = d.year if (d.month, d.day) == (12, 31) else d.year - 1
+        return max(self.year_min, min(last, self.year_max))
+
+    def is_partial(self, year: int) -> bool:
+        """A year not over at the data date: shown, but never the default and always marked."""
+        return self.data_date is not None and year > self.last_complete_year and year >= self.data_date.year
+
+    def year_label(self, year: int) -> str:
+        """'2026 (au 31/10)' for a partial year, '2025' otherwise."""
+        if self.is_partial(year):
+            return f"{year} (au {self.data_date:%d/%m})"
+        return str(year)
 
 
 @dataclass(frozen=True)
@@ -42,11 +62,11 @@ class Filters:
     regs: tuple[str, ...] = ()
     deps: tuple[str, ...] = ()
     structures: tuple[str, ...] = ()
-    status: str | None = None            # key of STATUSES
-    iae: str | None = None               # key of IAE
+    status: str | None = None            # code of vocab.STATUSES
+    iae: str | None = None               # code of vocab.IAE
     siae: tuple[str, ...] = ()
-    zonages: tuple[str, ...] = ()
-    stages: tuple[str, ...] = ()         # keys of STAGES
+    zonages: tuple[str, ...] = ()        # codes of vocab.ZONINGS
+    stages: tuple[str, ...] = ()         # codes of vocab.STAGES
 
     def params(self) -> dict:
         """SQL parameters for the scoped_projects / scoped_structures macros; None means "all"."""
@@ -69,112 +89,77 @@ class Filters:
     def n_years(self) -> int:
         return self.year_to - self.year_from + 1
 
-    def previous_period(self) -> "Filters":
-        """The period of the same length just before this one (for "change against" figures)."""
-        return replace(self, year_from=self.year_from - self.n_years, year_to=self.year_from - 1)
+    @property
+    def period(self) -> str:
+        """'2022' or '2019 à 2024'."""
+        return str(self.year_from) if self.year_from == self.year_to else f"{self.year_from} à {self.year_to}"
+
+    # ------------------------------------------------------------ <-> state values
+
+    def values(self) -> dict:
+        return {"annees": (self.year_from, self.year_to), "reg": self.regs, "dep": self.deps,
+                "structure": self.structures, "statut": self.status, "iae": self.iae, "siae": self.siae,
+                "zonage": self.zonages, "etape": self.stages}
+
+    @classmethod
+    def of(cls, values: Mapping) -> "Filters":
+        y1, y2 = values["annees"]
+        return cls(year_from=int(y1), year_to=int(y2), regs=tuple(values.get("reg") or ()),
+                   deps=tuple(values.get("dep") or ()), structures=tuple(values.get("structure") or ()),
+                   status=values.get("statut") or None, iae=values.get("iae") or None,
+                   siae=tuple(values.get("siae") or ()), zonages=tuple(values.get("zonage") or ()),
+                   stages=tuple(values.get("etape") or ()))
+
+
+# ---------------------------------------------------------------- the filter bar as a spec
+
+def _outside(why: str):
+    return lambda env: PERIMETER_OUTSIDE if env.locked else why
+
+
+def _all(env: Env):
+    return env.all_opts if env.all_opts is not None else env.opts
+
+
+def _deps_allowed(env: Env) -> dict[str, str]:
+    regs = tuple(env.values.get("reg") or ())
+    return {d: env.opts.departments[d][0] for d in env.opts.departments_of(regs)}
+
+
+SPEC = Spec("filtres", [
+    Key("annees", "years", default=lambda env: (env.opts.year_min, env.opts.last_complete_year)),
+    Key("reg", "many", choices=lambda env: env.opts.regions, known=lambda env: _all(env).regions,
+        normalise=str.strip, outside=_outside("hors des valeurs possibles")),
+    Key("dep", "many", choices=_deps_allowed, normalise=str.upper,
+        known=lambda env: {d: v[0] for d, v in _all(env).departments.items()},
+        outside=_outside("hors des régions choisies")),
+    Key("structure", "many", choices=lambda env: env.opts.structures, normalise=str.upper,
+        known=lambda env: _all(env).structures, outside=_outside("hors des valeurs possibles")),
+    Key("statut", "one", choices=lambda env: STATUSES),
+    Key("iae", "one", choices=lambda env: IAE),
+    Key("siae", "many", choices=lambda env: dict(zip(SIAE_TYPES, SIAE_TYPES)), normalise=str.upper),
+    Key("zonage", "many", choices=lambda env: ZONAGES, retired=vocab.RETIRED_ZONINGS),
+    Key("etape", "many", choices=lambda env: STAGES),
+])
+KEYS = SPEC.names
 
 
 def default(opts: Options) -> Filters:
-    return Filters(year_from=opts.year_min, year_to=opts.year_max)
+    return Filters.of(SPEC.defaults(Env(opts)))
 
 
 def to_query(f: Filters, opts: Options, explicit: bool = False) -> dict[str, str]:
     """URL query of a filter state: codes, comma-separated; only non-default values unless explicit."""
-    d = default(opts)
-    q: dict[str, str] = {}
-    if explicit or (f.year_from, f.year_to) != (d.year_from, d.year_to):
-        q["annees"] = str(f.year_from) if f.year_from == f.year_to else f"{f.year_from}-{f.year_to}"
-    for key, value in [("reg", f.regs), ("dep", f.deps), ("structure", f.structures),
-                       ("siae", f.siae), ("zonage", f.zonages), ("etape", f.stages)]:
-        if value:
-            q[key] = ",".join(value)
-    if f.status:
-        q["statut"] = f.status
-    if f.iae:
-        q["iae"] = f.iae
-    return {k: q[k] for k in KEYS if k in q}
+    return SPEC.to_query(f.values(), Env(opts), explicit)
 
 
-def _values(raw: str) -> list[str]:
-    return [v.strip() for v in raw.split(",") if v.strip()]
-
-
-def _show(raw: str) -> str:
-    """A URL value as it may be echoed in a notice: short and printable."""
-    clean = "".join(ch for ch in raw if ch.isprintable())
-    return clean if len(clean) <= 40 else clean[:40] + "…"
-
-
-def from_query(query: Mapping[str, str], opts: Options) -> tuple[Filters, list[str]]:
+def from_query(query: Mapping[str, str], opts: Options, all_opts: Options | None = None,
+               locked: bool = False) -> tuple[Filters, list[str]]:
     """Filters from a URL query, and a French notice for every value that was ignored.
 
-    Invalid values never raise: each falls back to its default and is reported.
-    """
-    notices: list[str] = []
-    d = default(opts)
-    kw: dict = {}
-
-    def bad(key: str, raw: str, why: str) -> None:
-        notices.append(f"Paramètre « {key} » ignoré ({why}) : « {_show(raw)} ». Valeur par défaut utilisée.")
-
-    def codes(key: str, raw: str, allowed, normalise=lambda v: v) -> tuple[str, ...]:
-        vals = [normalise(v) for v in _values(raw)]
-        unknown = [v for v in vals if v not in allowed]
-        if unknown:
-            bad(key, raw, "code inconnu : " + ", ".join(_show(u) for u in unknown[:5]))
-            return ()
-        return tuple(dict.fromkeys(vals))  # keep order, drop repeats
-
-    for key in KEYS:
-        raw = query.get(key)
-        if raw is None:
-            continue
-        raw = str(raw)
-        if len(raw) > MAX_VALUE_LENGTH:
-            bad(key, raw, "valeur trop longue")
-            continue
-        if key == "annees":
-            m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", raw)
-            if not m:
-                bad(key, raw, "format attendu : 2019-2024 ou 2022")
-                continue
-            y1, y2 = int(m.group(1)), int(m.group(2) or m.group(1))
-            if not (opts.year_min <= y1 <= y2 <= opts.year_max):
-                bad(key, raw, f"années possibles : {opts.year_min} à {opts.year_max}")
-                continue
-            kw["year_from"], kw["year_to"] = y1, y2
-        elif key == "reg":
-            kw["regs"] = codes(key, raw, opts.regions)
-        elif key == "dep":
-            kw["deps"] = codes(key, raw, opts.departments, lambda v: v.upper())
-        elif key == "structure":
-            kw["structures"] = codes(key, raw, opts.structures, lambda v: v.upper())
-        elif key == "siae":
-            kw["siae"] = codes(key, raw, SIAE_TYPES, lambda v: v.upper())
-        elif key == "zonage":
-            kw["zonages"] = codes(key, raw, ZONAGES, lambda v: v.lower())
-        elif key == "etape":
-            kw["stages"] = codes(key, raw, STAGES, lambda v: v.lower())
-        elif key == "statut":
-            v = raw.strip().lower()
-            if v in STATUSES:
-                kw["status"] = v
-            else:
-                bad(key, raw, "valeurs possibles : experimentation, appellation")
-        elif key == "iae":
-            v = raw.strip().lower()
-            if v in IAE:
-                kw["iae"] = v
-            else:
-                bad(key, raw, "valeurs possibles : oui, non")
-
-    f = replace(d, **kw)
-    if f.regs and f.deps:
-        outside = [x for x in f.deps if opts.departments[x][1] not in f.regs]
-        if outside:
-            notices.append("Départements hors des régions choisies ignorés : " + ", ".join(outside) + ".")
-            f = replace(f, deps=tuple(x for x in f.deps if x not in outside))
-    return f, notices
+    Invalid values never raise: each falls back to its default and is reported."""
+    values, notices = SPEC.parse(query, Env(opts, all_opts or opts, locked=locked))
+    return Filters.of(values), notices
 
 
 def describe(f: Filters, opts: Options) -> list[tuple[str, str]]:
@@ -182,13 +167,16 @@ def describe(f: Filters, opts: Options) -> list[tuple[str, str]]:
     def names(codes, mapping):
         return ", ".join(mapping.get(c, c) for c in codes)
 
-    out = [("Période", str(f.year_from) if f.year_from == f.year_to else f"{f.year_from} à {f.year_to}")]
+    period = f.period
+    if opts.is_partial(f.year_to):
+        period += f" ({f.year_to} incomplète : données au {opts.data_date:%d/%m/%Y})"
+    out = [("Période", period)]
     out.append(("Région", names(f.regs, opts.regions) if f.regs else "toutes"))
     out.append(("Département", names(f.deps, {k: f"{v[0]} ({k})" for k, v in opts.departments.items()})
                 if f.deps else "tous"))
     out.append(("Structure", names(f.structures, opts.structures) if f.structures else "toutes"))
-    out.append(("Statut", STATUSES[f.status] if f.status else "tous"))
-    out.append(("IAE", IAE[f.iae] if f.iae else "tous les projets"))
+    out.append(("Statut en fin de période", STATUSES[f.status] if f.status else "tous"))
+    out.append(("Projets", IAE[f.iae] if f.iae else "tous les projets"))
     out.append(("Type de SIAE", ", ".join(f.siae) if f.siae else "tous"))
     out.append(("Zonage", names(f.zonages, ZONAGES) if f.zonages else "tous"))
     out.append(("Étape", names(f.stages, STAGES) if f.stages else "toutes"))

@@ -1,180 +1,71 @@
-"""Streamlit layout shared by the frame and the pages: filter bar <-> URL, headers, tiles, tables, footer."""
+"""Streamlit layout shared by the frame and the pages: filter bar and navigation (bound to the declared
+state through fabrique.binding), banners, headers, tiles, tables, charts, footer."""
 from __future__ import annotations
 
+import time
+from dataclasses import replace as _replace
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from . import charts, config, data, filters, fmt, partners
+from . import binding, charts, config, data, filters, fmt, partners, policy, site
 from .filters import Filters, Options
 from .partners import Perimeter
-
-WIDGET_KEYS = {
-    "annees": "f_annees", "reg": "f_reg", "dep": "f_dep", "structure": "f_structure", "statut": "f_statut",
-    "iae": "f_iae", "siae": "f_siae", "zonage": "f_zonage", "etape": "f_etape",
-}
-MODE_KEY = "mode"
-STATE_FILTERS = "_filters"
 
 DEMO_NOTICE = ("**Données fictives** : jeu de démonstration généré pour présenter le tableau de bord. "
                "Les structures, projets et chiffres d'activité sont inventés ; seuls les territoires sont réels.")
 
 
-# ---------------------------------------------------------------- filter state and URL
-
-def _url_filter_query() -> dict[str, str]:
-    return {k: st.query_params[k] for k in st.query_params if k in filters.KEYS}
-
-
-def _seed_widgets(f: Filters) -> None:
-    s = st.session_state
-    s["f_annees"] = (f.year_from, f.year_to)
-    s["f_reg"] = list(f.regs)
-    s["f_dep"] = list(f.deps)
-    s["f_structure"] = list(f.structures)
-    s["f_statut"] = f.status or ""
-    s["f_iae"] = f.iae or ""
-    s["f_siae"] = list(f.siae)
-    s["f_zonage"] = list(f.zonages)
-    s["f_etape"] = list(f.stages)
+def context():
+    """The page context computed by the frame (filters, view values, options, viewer policy)."""
+    from .frame import context as _context
+    return _context()
 
 
-def _from_widgets(opts: Options) -> Filters:
-    s = st.session_state
-    y1, y2 = s.get("f_annees", (opts.year_min, opts.year_max))
-    regs = tuple(s.get("f_reg") or ())
-    allowed_deps = set(opts.departments_of(regs))
-    return Filters(
-        year_from=int(y1), year_to=int(y2), regs=regs,
-        deps=tuple(d for d in (s.get("f_dep") or ()) if d in allowed_deps),
-        structures=tuple(s.get("f_structure") or ()), status=s.get("f_statut") or None, iae=s.get("f_iae") or None,
-        siae=tuple(s.get("f_siae") or ()), zonages=tuple(s.get("f_zonage") or ()),
-        stages=tuple(s.get("f_etape") or ()),
-    )
+# ---------------------------------------------------------------- viewers
 
-
-def current_filters() -> Filters:
-    """The filter state for a page: set by the frame, or read from the URL when a page runs alone (tests)."""
-    f = st.session_state.get(STATE_FILTERS)
-    if f is None:
-        opts = data.options()
-        f, _ = filters.from_query(_url_filter_query(), opts)
-        p = perimeter()
-        if p is not None:
-            f = partners.clamp(f, p, opts)
-    return f
-
-
-# ---------------------------------------------------------------- partner links
-
-PARTNER_TOKEN = "_partner_token"
-
-
-def _refuse(message: str) -> None:
+def refuse(message: str) -> None:
     st.title("Accès refusé", anchor=False)
     st.error(message, icon=":material/block:")
     st.caption("Tableau de bord du réseau Fabrique à initiatives (Avise). Aucune donnée n'est affichée.")
     st.stop()
 
 
-def partner_gate() -> Perimeter | None:
-    """Frame, before anything is shown: the perimeter of a partner link, or a refusal page.
+def access_page() -> None:
+    """What a visitor without a link sees when the data are real and no public view is open."""
+    from .frame import STAFF_SESSION
 
-    A session opened with a partner link stays locked to it even if the token is removed from the
-    address bar (the token is put back), and a deployment can require a link for every visitor
-    (FABRIQUE_REQUIRE_LINK=1).
-    """
-    s = st.session_state
-    token = st.query_params.get(partners.URL_KEY)
-    if token is None and s.get(PARTNER_TOKEN):
-        token = s[PARTNER_TOKEN]
-        st.query_params[partners.URL_KEY] = token
-    if token is None:
-        if config.setting("require_link"):
-            _refuse("Ce tableau de bord s'ouvre uniquement avec un lien partenaire valide.")
-        return None
-    try:
-        p = partners.read_token(token, config.partner_secret(), data.options())
-    except partners.PartnerLinkError as exc:
-        _refuse(str(exc))
-    s[PARTNER_TOKEN] = token
-    return p
+    st.title("Tableau de bord du réseau Fabrique à initiatives", anchor=False)
+    st.markdown(
+        "Ce tableau de bord présente les indicateurs du réseau Fabrique à initiatives (Avise). "
+        "**Il s'ouvre avec un lien partenaire** (collectivités, financeurs : demandez votre lien à l'équipe "
+        "Avise, il donne accès aux chiffres de votre territoire) **ou avec le mot de passe de l'équipe Avise.**")
+    staff_form(STAFF_SESSION)
 
 
-def perimeter() -> Perimeter | None:
-    """The partner perimeter of this view, if any (pages use it to hide project-level detail)."""
-    token = st.session_state.get(PARTNER_TOKEN) or st.query_params.get(partners.URL_KEY)
-    if not token:
-        return None
-    try:
-        return partners.read_token(token, config.partner_secret(), data.options())
-    except partners.PartnerLinkError:
-        return None
+def staff_form(session_key: str) -> None:
+    """Sign-in form for Avise staff (refused when the deployment has no password configured)."""
+    from . import auth
+
+    stored = config.admin_password_hash()
+    if not stored:
+        st.info("La connexion de l'équipe Avise n'est pas ouverte sur ce serveur : aucun mot de passe n'y est "
+                "configuré (FABRIQUE_ADMIN_PASSWORD_HASH).", icon=":material/lock:")
+        return
+    with st.form("connexion_equipe"):
+        password = st.text_input("Mot de passe de l'équipe Avise", type="password",
+                                 max_chars=auth.MAX_PASSWORD_LENGTH)
+        if st.form_submit_button("Se connecter"):
+            if auth.check(password, stored):
+                st.session_state[session_key] = auth.StaffSession(time.time())
+                st.rerun()
+            time.sleep(1)  # slows down guessing
+            st.error("Mot de passe incorrect.", icon=":material/error:")
 
 
-def is_partner() -> bool:
-    return perimeter() is not None
-
-
-def partner_banner(p: Perimeter) -> None:
-    opts = data.options()
-    who = f" {p.label}" if p.label else ""
-    st.info(f"**Vue partenaire{who}** : {p.describe(opts)}. Ce périmètre est verrouillé. "
-            f"Lien valable jusqu'au {fmt.date(p.expires)}.", icon=":material/lock:")
-
-
-def filter_bar(page_key: str, perimeter: Perimeter | None = None) -> Filters:
-    """Draw the filter widgets and keep them in step with the URL; returns the filter state.
-
-    The URL wins on a session's first run (a pasted link, a reload) and on Back/Forward; the widgets
-    win otherwise, and the frame writes them to the URL (a page switch keeps them).
-    """
-    opts = data.options()
-    if perimeter is not None:
-        opts = _partner_options(opts, perimeter)
-    s = st.session_state
-    url = _url_filter_query()
-    first_run = "_last_query" not in s
-    # Back/Forward reruns with the query string of that history entry: the URL wins. Any other rerun
-    # may carry a query string the browser has not updated yet (a click right after another one):
-    # the widgets win, whatever the URL says, and the frame writes them back.
-    ctx = get_script_run_ctx()
-    url_changed = bool(ctx is not None and ctx.is_history_navigation and url != s.get("_last_query"))
-    notices: list[str] = []
-    if first_run or url_changed:
-        f, notices = filters.from_query(url, opts)
-        if perimeter is not None:
-            f = partners.clamp(f, perimeter, opts)
-        _seed_widgets(f)
-
-    reunion = meeting_mode()
-    box = st.container(border=True) if reunion else st.sidebar
-    with box:
-        if not reunion:
-            st.header("Filtres", anchor=False)
-        _widgets(opts, compact=reunion)
-
-    f = _from_widgets(opts)
-    if perimeter is not None:
-        f = partners.clamp(f, perimeter, opts)
-    new = filters.to_query(f, opts)
-    if new != url:
-        for k in filters.KEYS:
-            if k in st.query_params and k not in new:
-                del st.query_params[k]
-        st.query_params.update(new)
-    s["_last_query"], s[STATE_FILTERS] = new, f
-    for n in notices:
-        st.warning(n, icon=":material/warning:")
-    return f
-
-
-def _partner_options(opts: Options, p: Perimeter) -> Options:
-    """Only the regions, départements and structures of the perimeter can be chosen."""
-    from dataclasses import replace as _replace
-
+def partner_options(opts: Options, p: Perimeter) -> Options:
+    """Only the régions, départements and structures of the perimeter can be chosen."""
     deps = partners.allowed_departments(p, opts)
     regs = {opts.departments[d][1] for d in deps}
     return _replace(
@@ -185,100 +76,188 @@ def _partner_options(opts: Options, p: Perimeter) -> Options:
     )
 
 
-def _widgets(opts: Options, compact: bool) -> None:
-    s = st.session_state
-    regs = tuple(s.get("f_reg") or ())
-    dep_options = opts.departments_of(regs)
-    s["f_dep"] = [d for d in (s.get("f_dep") or []) if d in dep_options]
-    cols = st.columns(5) if compact else [st.container()] * 5
+def _meeting() -> bool:
+    from .frame import CTX
+    ctx = st.session_state.get(CTX)
+    return bool(ctx and ctx.meeting)
 
+
+def demo_banner(ctx) -> None:
+    if ctx.demo and ctx.meeting:
+        st.warning("**Données fictives** (jeu de démonstration).", icon=":material/science:")
+    elif ctx.demo:
+        extra = (" Sans lien partenaire, chaque visiteur voit tout, comme l'équipe Avise : les rôles "
+                 "(équipe, partenaire, public) s'appliquent dès que de vraies données sont importées."
+                 if ctx.staff else "")
+        st.warning(DEMO_NOTICE + extra, icon=":material/science:")
+
+
+def partner_banner(ctx) -> None:
+    p = ctx.policy.perimeter
+    who = f" {p.label}" if p.label else ""
+    st.info(f"**Vue partenaire{who}** : {p.describe(ctx.all_options)}. Ce périmètre est verrouillé : les filtres "
+            f"ne proposent que ses territoires. Les effectifs de 1 ou 2 sous le département sont masqués. "
+            f"Lien valable jusqu'au {fmt.date(p.expires)}.", icon=":material/lock:")
+
+
+def public_banner() -> None:
+    st.info("**Vue publique** : chiffres agrégés ; les effectifs de 1 ou 2 sous le département sont masqués "
+            "et le détail des projets n'est pas affiché.", icon=":material/public:")
+
+
+# ---------------------------------------------------------------- sidebar: navigation, filters, link
+
+def sidebar(ctx, pages: list, link_query: dict[str, str]) -> None:
+    with st.sidebar:
+        st.markdown("**Fabrique à initiatives** · indicateurs")
+        for p in pages:
+            if p.in_menu:
+                st.page_link(p.file, label=p.title, icon=p.icon, query_params=link_query)
+    if ctx.meeting:
+        # Meeting mode: the figures first; the filters fold into one line above the page.
+        with st.expander("Filtres · " + filters.describe_short(ctx.chosen, ctx.options), expanded=False,
+                         key="meeting_filters"):
+            filter_bar(ctx, compact=True)
+            left, right = st.columns([1, 1])
+            with left:
+                copy_link(ctx)
+            with right:
+                meeting_toggle(ctx)
+        return
+    with st.sidebar:
+        st.header("Filtres", anchor=False)
+        filter_bar(ctx, compact=False)
+        copy_link(ctx)
+        meeting_toggle(ctx)
+        if ctx.staff and not ctx.demo:
+            from .frame import STAFF_SESSION
+            if st.button("Se déconnecter", icon=":material/logout:"):
+                st.session_state.pop(STAFF_SESSION, None)
+                st.rerun()
+
+
+SPEC = filters.SPEC.name
+
+
+def _bind(key: str, to_widget=lambda v: v, from_widget=lambda v: v) -> dict:
+    return binding.bind(SPEC, key, to_widget, from_widget)
+
+
+def filter_bar(ctx, compact: bool) -> None:
+    """The shared filters, bound to the stored state (URL and widgets follow it)."""
+    opts = ctx.options
+    locked = ctx.policy.locked
+    chosen = ctx.chosen
+    everywhere = "Tout le périmètre du lien" if locked else None
+    cols = st.columns(5) if compact else [st.container()] * 5
     with cols[0]:
         if opts.year_min < opts.year_max:
-            st.slider("Période", opts.year_min, opts.year_max, key="f_annees",
-                      help="Années civiles incluses. Les créations et les emplois sont comptés l'année de la création.")
+            st.slider("Période", opts.year_min, opts.year_max,
+                      help="Années civiles incluses. Par défaut, jusqu'à la dernière année complète"
+                           + (f" ({opts.last_complete_year} ; données au {fmt.date(opts.data_date)})."
+                              if opts.data_date else "."),
+                      **_bind("annees", lambda v: tuple(v), lambda v: tuple(v)))
         else:
-            s["f_annees"] = (opts.year_min, opts.year_max)
             st.caption(f"Période : {opts.year_min}")
     with cols[1]:
-        st.multiselect("Région", list(opts.regions), key="f_reg", format_func=opts.regions.get,
-                       placeholder="Toutes les régions", select_all=False)
-        st.multiselect("Département", dep_options, key="f_dep",
-                       format_func=lambda d: f"{d} – {opts.departments[d][0]}",
-                       placeholder="Tous les départements", select_all=False)
+        st.multiselect("Région", list(opts.regions), format_func=opts.regions.get,
+                       placeholder=everywhere or "Toutes les régions", select_all=False,
+                       **_bind("reg", list, tuple))
+        dep_options = opts.departments_of(chosen.regs)
+        st.multiselect("Département", dep_options, format_func=lambda d: f"{d} – {opts.departments[d][0]}",
+                       placeholder=everywhere or "Tous les départements", select_all=False,
+                       **_bind("dep", list, tuple))
     with cols[2]:
-        st.multiselect("Structure", list(opts.structures), key="f_structure", format_func=opts.structures.get,
-                       placeholder="Toutes les structures", select_all=False)
-        st.selectbox("Statut de la structure", ["", *filters.STATUSES], key="f_statut",
-                     format_func=lambda v: filters.STATUSES[v].capitalize() if v else "Tous les statuts")
+        st.multiselect("Structure", list(opts.structures), format_func=opts.structures.get,
+                       placeholder=("Toutes les structures du périmètre" if locked else "Toutes les structures"),
+                       select_all=False, **_bind("structure", list, tuple))
+        st.selectbox("Statut de la structure", ["", *filters.STATUSES],
+                     format_func=lambda v: filters.STATUSES[v].capitalize() if v else "Tous les statuts",
+                     help="Statut à la fin de la période (expérimentation ou appellation).",
+                     **_bind("statut", lambda v: v or "", lambda v: v or None))
     with cols[3]:
-        st.selectbox("Projets IAE", ["", *filters.IAE], key="f_iae",
+        st.selectbox("Projets IAE", ["", *filters.IAE],
                      format_func=lambda v: filters.IAE[v] if v else "Tous les projets",
-                     help="Insertion par l'activité économique")
-        st.multiselect("Type de SIAE", filters.SIAE_TYPES, key="f_siae", placeholder="Tous les types",
-                       select_all=False)
+                     help="Insertion par l'activité économique",
+                     **_bind("iae", lambda v: v or "", lambda v: v or None))
+        st.multiselect("Type de SIAE", filters.SIAE_TYPES, placeholder="Tous les types", select_all=False,
+                       **_bind("siae", list, tuple))
     with cols[4]:
-        st.multiselect("Zonage", list(filters.ZONAGES), key="f_zonage", format_func=filters.ZONAGES.get,
-                       placeholder="Tous les territoires", select_all=False)
-        st.multiselect("Étape du projet", list(filters.STAGES), key="f_etape",
-                       format_func=lambda v: filters.STAGES[v].capitalize(), placeholder="Toutes les étapes",
-                       select_all=False)
-    st.button("Réinitialiser les filtres", on_click=_seed_widgets, args=(filters.default(opts),),
+        st.multiselect("Zonage", list(filters.ZONAGES), format_func=filters.ZONAGES.get,
+                       placeholder="Tous les territoires", select_all=False, **_bind("zonage", list, tuple))
+        st.multiselect("Étape du projet", list(filters.STAGES), format_func=lambda v: filters.STAGES[v].capitalize(),
+                       placeholder="Toutes les étapes", select_all=False, **_bind("etape", list, tuple))
+    if locked:
+        st.caption(":material/lock: Périmètre verrouillé par le lien : "
+                   + ctx.policy.perimeter.describe(ctx.all_options) + ".")
+    st.button("Réinitialiser les filtres", on_click=binding.reset, args=(SPEC,),
               width="content" if compact else "stretch")
 
 
-def meeting_mode() -> bool:
-    return st.query_params.get(MODE_KEY) == "reunion"
-
-
-def view_link(f: Filters, opts: Options) -> str:
-    """The complete, explicit link of the current view (every filter written out)."""
-    q = filters.to_query(f, opts, explicit=True)
-    if meeting_mode():
-        q[MODE_KEY] = "reunion"
-    token = st.session_state.get(PARTNER_TOKEN)
+def view_link(ctx) -> str:
+    """The complete, explicit link of the current view: every filter and every view key written out."""
+    env_values = ctx.chosen.values()
+    from .state import Env
+    env = Env(ctx.options, ctx.all_options, locked=ctx.policy.locked)
+    q = filters.SPEC.to_query(env_values, env, explicit=True)
+    if ctx.page.view is not None:
+        q.update(ctx.page.view.to_query(ctx.view, env.with_values(env_values), explicit=True))
+    if ctx.meeting:
+        q["mode"] = "reunion"
+    token = st.session_state.get("_partner_token")
     if token:
         q[partners.URL_KEY] = token
-    base = st.context.url or ""
+    base = (st.context.url or "").split("?")[0]
     return f"{base}?{urlencode(q, safe=',')}"
 
 
-def copy_link(f: Filters) -> None:
-    link = view_link(f, data.options())
+def copy_link(ctx) -> None:
+    link = view_link(ctx)
     with st.popover("Copier le lien de cette vue", icon=":material/link:"):
-        st.caption("Ce lien reproduit exactement cette vue, filtres compris. "
+        st.caption("Ce lien reproduit exactement cette vue : filtres, niveau, famille, fiche affichée. "
                    "Copiez-le avec l'icône à droite du cadre.")
         st.code(link, language=None, wrap_lines=True)
 
 
+def meeting_toggle(ctx) -> None:
+    """Mode réunion: large type, filters folded above the page; kept in every link."""
+    st.toggle("Mode réunion", help="Grands caractères pour un écran de salle ; les filtres se replient.",
+              **binding.bind(site.FRAME.name, "mode", lambda v: v == "reunion",
+                             lambda on: "reunion" if on else None))
+
+
+def set_filters(**changes) -> None:
+    """A click that filters (a région on a map): store the new filters and run again."""
+    binding.set_values(SPEC, **changes)
+    st.rerun()
+
+
+def set_view(**changes) -> None:
+    """Change the current page's view values (also from a widget callback, which runs before the frame)."""
+    from .frame import CTX
+    binding.set_values(st.session_state[CTX].page.view.name, **changes)
+
+
+def view_widget(key: str, **kw) -> dict:
+    """Keyword arguments binding a page's view widget to its stored value."""
+    return binding.bind(context().page.view.name, key, **kw)
+
+
 # ---------------------------------------------------------------- page furniture
 
-def require_frame() -> None:
-    """Started with a plain `streamlit run app.py`, the first visit of a page after a restart runs the page
-    alone (Streamlit's pages/ folder convention); switch that convention off and run again through the
-    frame. `python -m fabrique.serve` avoids the detour altogether."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+def context_line(ctx) -> None:
+    """The active filters in words, printed at the top of the page (also visible on paper)."""
+    line = filters.describe_short(ctx.chosen, ctx.options)
+    if ctx.policy.locked:
+        line += " · périmètre du lien : " + ctx.policy.perimeter.describe(ctx.all_options)
+    st.caption("Filtres : " + line)
 
 
 def header(title: str, question: str, intro: str | None = None) -> None:
-    require_frame()
     st.title(title, anchor=False)
     st.markdown(f"#### {question}")
-    if intro:
+    if intro and not _meeting():   # meeting mode: the figures come first
         st.caption(intro)
-
-
-def demo_banner() -> None:
-    if data.is_demo():
-        st.warning(DEMO_NOTICE, icon=":material/science:")
-
-
-def context_line(f: Filters) -> None:
-    """The active filters in words, printed at the top of the page (also visible on paper)."""
-    st.caption("Filtres : " + filters.describe_short(f, data.options()))
 
 
 def empty(message: str = "Aucune donnée ne correspond aux filtres choisis.") -> None:
@@ -287,9 +266,11 @@ def empty(message: str = "Aucune donnée ne correspond aux filtres choisis.") ->
 
 def kpi(label: str, value: str, delta: str | None = None, help: str | None = None,
         trend: list[float] | None = None, inverse: bool = False) -> None:
+    # Meeting mode: no sparkline (the six tiles stay on the first screen; the evolution is charted below).
+    show_trend = trend and len(trend) > 1 and not _meeting()
     st.metric(label, value, delta=delta, help=help, border=True,
               delta_color="inverse" if inverse else "normal",
-              chart_data=trend if trend and len(trend) > 1 else None, chart_type="line")
+              chart_data=trend if show_trend else None, chart_type="line")
 
 
 def delta_text(current, previous, decimals: int = 0) -> str | None:
@@ -351,17 +332,6 @@ def footer() -> None:
     st.caption("Millésimes géographiques : " + " · ".join(f"{k} : {v}" for k, v in vintages.items()))
 
 
-def meeting_toggle() -> None:
-    """Mode réunion: large type, sidebar collapsed, filters as a compact bar; kept in the link."""
-    on = st.toggle("Mode réunion", value=meeting_mode(), help="Grands caractères pour un écran de salle.")
-    if on != meeting_mode():
-        if on:
-            st.query_params[MODE_KEY] = "reunion"
-        else:
-            del st.query_params[MODE_KEY]
-        st.rerun()
-
-
 def style(reunion: bool) -> None:
     """Small CSS: larger type in meeting mode; print keeps the filter context and hides the chrome."""
     css = """
@@ -374,6 +344,13 @@ def style(reunion: bool) -> None:
         html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
         [data-testid="stMetricValue"] { font-size: 3.2rem !important; }
         [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
-        h1 { font-size: 2.8rem !important; }
+        h1 { font-size: 2.8rem !important; padding-top: 0 !important; }
+        /* The first screen is for the figures: less empty space above the page. */
+        [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+        /* Chips show whole names (« Provence-Alpes-Côte d'Azur », not « Provence-Alpes-Côt… »). */
+        [data-baseweb="tag"] { max-width: none !important; }
+        [data-baseweb="tag"] span { max-width: none !important; overflow: visible !important; }
+        /* Tables: larger type for the back of the room. */
+        [data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem !important; }
         """
     st.html(f"<style>{css}</style>")

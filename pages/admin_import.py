@@ -11,29 +11,10 @@ ui.header("Importer des données", "Remplacer les données du réseau par un nou
           "Une importation est un instantané complet : elle remplace toutes les structures, tous les projets et "
           "toute l'activité. La base précédente est archivée et reste en place tant que la nouvelle n'est pas complète.")
 
-stored_hash = config.admin_password_hash()
-if ui.is_partner():
-    st.error("Cet écran n'est pas accessible depuis un lien partenaire.", icon=":material/block:")
-    st.stop()
-if not stored_hash:
-    st.info("L'importation en ligne est désactivée : aucun mot de passe administrateur n'est configuré "
-            "(variable FABRIQUE_ADMIN_PASSWORD_HASH ou clé admin_password_hash des secrets). "
-            "La ligne de commande reste disponible : `python -m fabrique import FICHIER.xlsx`.",
-            icon=":material/lock:")
-    ui.footer()
-    st.stop()
-
-if not st.session_state.get("admin_ok"):
-    with st.form("connexion"):
-        password = st.text_input("Mot de passe administrateur", type="password")
-        if st.form_submit_button("Se connecter"):
-            if partners.check_password(password, stored_hash):
-                st.session_state["admin_ok"] = True
-                st.rerun()
-            time.sleep(1)  # slows down guessing
-            st.error("Mot de passe incorrect.")
-    ui.footer()
-    st.stop()
+# Only staff reach this page (fabrique.site: roles); the frame signs staff in and out.
+ctx = ui.context()
+if not ctx.staff:
+    ui.refuse("Cet écran est réservé à l'équipe Avise.")
 
 st.download_button("Télécharger le modèle d'importation (XLSX)", export.template_bytes(),
                    file_name="modele_import_fabrique.xlsx",

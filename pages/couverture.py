@@ -7,15 +7,14 @@ from fabrique import charts, data, fmt, geo, ui
 FAMILIES = {
     "qpv": ("Quartiers prioritaires (QPV)", "QPV", "QPV", "aucun QPV", "Tous les QPV"),
     "ville": ("EPCI sous contrat de ville", "EPCI", "EPCI", "aucun EPCI sous contrat de ville", "Tous les EPCI"),
-    "crte": ("Contrats de ruralité (CRTE)", "CRTE", "CRTE", "aucun CRTE", "Tous les CRTE"),
+    "ruralite": ("Contrats de ruralité (CRTE)", "CRTE", "CRTE", "aucun CRTE", "Tous les CRTE"),
     "leader": ("LEADER (GAL)", "GAL", "GAL", "aucun GAL", "Tous les GAL"),
     "pvd": ("Petites villes de demain", "commune PVD", "communes PVD", "aucune commune PVD",
             "Toutes les communes PVD"),
     "acv": ("Action cœur de ville", "commune ACV", "communes ACV", "aucune commune ACV", "Toutes les communes ACV"),
 }
 LEVELS = {"reg": "Région", "dep": "Département"}
-VIEW = {"famille": ("cov_famille", FAMILIES, "qpv"), "niveau": ("cov_niveau", LEVELS, "reg")}
-VIEW_KEYS = ("famille", "niveau", "zone")
+SQL_FAMILY = {"ruralite": "crte"}
 UNCOVERED, COVERED = charts.PALETTE[5], charts.PALETTE[0]  # vermilion / blue (colour-blind safe pair)
 
 PROXY_RULE = ("faute de liste ouverte des signataires, un EPCI est compté « sous contrat de ville » dès qu'une de "
@@ -29,57 +28,15 @@ GAL_MISSING = (
     "`python -m fabrique import-gal FICHIER.csv`"
 )
 
-f = ui.current_filters()
+ctx = ui.context()
+f, opts = ctx.filters, ctx.options
 ui.header("Couverture des contrats", "Les territoires sous contrat sont-ils couverts ?",
           "Part des territoires sous contrat (quartiers prioritaires, contrats de ville, contrats de ruralité, "
           "LEADER, Petites villes de demain, Action cœur de ville) où au moins un projet a été détecté pendant "
           "la période, et carte des « zones blanches » : territoires sous contrat sans aucun projet.")
-ui.context_line(f)
-period = str(f.year_from) if f.year_from == f.year_to else f"{f.year_from} à {f.year_to}"
+ui.context_line(ctx)
+period = f.period
 gal_loaded = int(data.build_info().get("rows", {}).get("leader_communes", 0) or 0) > 0
-
-# ---------------------------------------------------------------- view state: famille, niveau, zone, kept in the link
-s = st.session_state
-opts = data.options()
-regs_ok = [r for r in opts.regions if (not f.regs or r in f.regs)
-           and (not f.deps or any(opts.departments[d][1] == r for d in f.deps))]
-deps_ok = [d for d in opts.departments_of(f.regs) if not f.deps or d in f.deps]
-
-
-def zones_ok(level: str) -> list[str]:
-    """Territories of the level inside the filtered perimeter (what a "zone" may be)."""
-    return regs_ok if level == "reg" else deps_ok
-
-
-def zone_name(code: str) -> str:
-    if not code:
-        return "Tout le périmètre"
-    return opts.regions[code] if s["cov_niveau"] == "reg" else f"{opts.departments[code][0]} ({code})"
-
-
-def _notice(key: str, raw: str, allowed: str) -> None:
-    shown = "".join(ch for ch in raw if ch.isprintable())[:40]
-    st.warning(f"Paramètre « {key} » ignoré (valeurs possibles : {allowed}) : « {shown} ». "
-               "Valeur par défaut utilisée.", icon=":material/warning:")
-
-
-url_view = {k: str(st.query_params[k])[:200] for k in VIEW_KEYS if k in st.query_params}
-if url_view != s.get("cov_last_view"):  # first run, pasted link, Back/Forward, a click on the map
-    for key, (state_key, allowed, default) in VIEW.items():
-        raw = url_view.get(key, default).strip().lower()
-        if raw not in allowed:
-            _notice(key, raw, ", ".join(allowed))
-            raw = default
-        s[state_key] = raw
-    zone = url_view.get("zone", "").strip().upper()
-    if zone and zone not in zones_ok(s["cov_niveau"]):
-        _notice("zone", zone, "un code de " + ("région" if s["cov_niveau"] == "reg" else "département")
-                + " du périmètre filtré")
-        zone = ""
-    s["cov_zone"] = zone
-# The filter bar may have moved under the zone since (another région chosen): drop it if it no longer fits.
-if s.get("cov_zone", "") not in ["", *zones_ok(s["cov_niveau"])]:
-    s["cov_zone"] = ""
 
 
 def fit_to(fig, rows, dep: str) -> None:
@@ -88,26 +45,9 @@ def fit_to(fig, rows, dep: str) -> None:
     charts.fit_view(fig, box)
 
 
-def _on_level() -> None:
-    s["cov_zone"] = ""
-
-
-def _write_url() -> None:
-    """Only non-default values go in the link (famille=qpv, niveau=reg and no zone are the defaults)."""
-    new = {k: v for k, v in [("famille", s["cov_famille"] if s["cov_famille"] != "qpv" else ""),
-                             ("niveau", s["cov_niveau"] if s["cov_niveau"] != "reg" else ""),
-                             ("zone", s.get("cov_zone", ""))] if v}
-    if new != url_view:
-        for k in VIEW_KEYS:
-            if k in st.query_params and k not in new:
-                del st.query_params[k]
-        st.query_params.update(new)
-    s["cov_last_view"] = new
-
-
-shares = data.load("coverage/project_shares", f)
+shares = data.load("coverage/project_shares", ctx)
 total_projects = int(shares["total_n"].iloc[0]) if not shares.empty else 0
-rates = data.load("coverage/rates", f, level="france", family=None).set_index("family")
+rates = data.load("coverage/rates", ctx, level="france", family=None).set_index("family")
 
 if total_projects == 0:
     ui.empty(f"Aucun projet détecté de {period} dans le périmètre choisi : aucun territoire sous contrat "
@@ -117,7 +57,7 @@ else:
     st.subheader(f"Territoires sous contrat touchés par au moins un projet détecté de {period}", anchor=False)
     cols = st.columns(3) + st.columns(3)
     for col, (code, (label, one, many, _, _)) in zip(cols, FAMILIES.items()):
-        r = rates.loc[code]
+        r = rates.loc[SQL_FAMILY.get(code, code)]
         with col:
             if code == "leader" and not gal_loaded:
                 ui.kpi(label, "–", help="Aucun périmètre de GAL importé : voir l'encadré ci-dessous.")
@@ -138,22 +78,24 @@ else:
     st.subheader("Détail par famille de contrats", anchor=False)
     c1, c2 = st.columns([2, 1])
     with c1:
-        st.selectbox("Famille de contrats", list(FAMILIES), key="cov_famille",
-                     format_func=lambda c: FAMILIES[c][0])
+        st.selectbox("Famille de contrats", [c for c in FAMILIES], format_func=lambda c: FAMILIES[c][0],
+                     **ui.view_widget("famille", to_widget=lambda v: v if v in FAMILIES else "qpv"))
     with c2:
-        st.segmented_control("Niveau", list(LEVELS), key="cov_niveau", format_func=LEVELS.get, required=True,
-                             on_change=_on_level,
-                             help="Regroupement des contrats par région ou par département de leur territoire.")
-    family, level = s["cov_famille"], s["cov_niveau"]
+        st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, required=True,
+                             help="Regroupement des contrats par région ou par département de leur territoire.",
+                             **ui.view_widget("niveau"))
+    family = ctx.view["famille"] if ctx.view["famille"] in FAMILIES else "qpv"
+    level = ctx.view["niveau"]
+    zone = (f.deps[0] if level == "dep" and len(ctx.chosen.deps) == 1
+            else f.regs[0] if level == "reg" and len(ctx.chosen.regs) == 1 else "")
     label, one, many, none, every = FAMILIES[family]
     many_cap = many[0].upper() + many[1:]
     level_word = LEVELS[level].lower()
 
     if family == "leader" and not gal_loaded:
-        _write_url()
         st.info(GAL_MISSING, icon=":material/info:")
     else:
-        by_territory = data.load("coverage/rates", f, level=level, family=family)
+        by_territory = data.load("coverage/rates", ctx, level=level, family=SQL_FAMILY.get(family, family))
         t_labels = {"territory_name": LEVELS[level], "territory_code": "Code",
                     "covered_n": f"{many_cap} avec au moins un projet", "contracts_n": f"{many_cap} du périmètre",
                     "uncovered_n": "Zones blanches", "coverage_pct": "Taux de couverture"}
@@ -165,17 +107,21 @@ else:
         if f.regs or f.deps:
             fit_to(fig, by_territory, "map_dep_code")
         event = ui.chart(fig, by_territory, t_labels, key=f"cov_map_{level}", on_select="rerun",
-                         caption=f"Cliquez sur un{'e' if level == 'reg' else ''} {level_word} pour lister ses "
+                         caption=f"Cliquez sur un{'e' if level == 'reg' else ''} {level_word} pour filtrer sur "
+                                 f"{'elle' if level == 'reg' else 'lui'} (toutes les pages suivent) et lister ses "
                                  "zones blanches plus bas. Outre-mer en encarts à gauche, agrandis (pas à "
                                  f"l'échelle). En blanc : {none} dans le territoire.")
         clicked = [str(p["location"]) for p in (event.selection["points"] if event else []) if p.get("location")]
-        if clicked and clicked[0] in zones_ok(level) and clicked[0] != s.get("cov_zone"):
-            st.query_params["zone"] = clicked[0]
-            st.rerun()
+        if clicked and clicked[0] != zone:
+            st.session_state.pop(f"cov_map_{level}", None)
+            if level == "reg" and clicked[0] in opts.regions:
+                ui.set_filters(reg=(clicked[0],), dep=())
+            elif level == "dep" and clicked[0] in opts.departments:
+                ui.set_filters(reg=(opts.departments[clicked[0]][1],), dep=(clicked[0],))
         st.markdown(f"**{label} par {level_word}** : nombre avec au moins un projet, nombre dans le périmètre et "
                     "taux de couverture (cliquez sur un en-tête de colonne pour trier).")
         ui.table(by_territory, t_labels, height=min(35 * len(by_territory) + 40, 680), key=f"cov_table_{level}")
-        if family in ("crte", "leader"):
+        if family in ("ruralite", "leader"):
             st.caption(f"Un {one} à cheval sur plusieurs {level_word}s compte une fois dans chaque {level_word} "
                        "où il est présent : les lignes ne s'additionnent pas au total du périmètre.")
         elif family == "ville":
@@ -183,16 +129,10 @@ else:
 
         # -------------------------------------------------------- zones blanches
         st.subheader(f"Zones blanches : {many} sans projet", anchor=False)
-        st.selectbox("Territoire", ["", *zones_ok(level)], key="cov_zone", format_func=zone_name,
-                     help=f"Restreint la carte et la liste à un{'e' if level == 'reg' else ''} {level_word} "
-                          "(ou cliquez sur la carte ci-dessus).")
-        _write_url()
-        zone = s.get("cov_zone", "")
-        contracts = data.load("coverage/contracts", f, family=family,
-                              zone_reg=zone if zone and level == "reg" else None,
-                              zone_dep=zone if zone and level == "dep" else None)
+        contracts = data.load("coverage/contracts", ctx, family=SQL_FAMILY.get(family, family),
+                              zone_reg=None, zone_dep=None)
         white = contracts[~contracts["is_covered"]]
-        where_text = "ce territoire" if zone else "le périmètre choisi"
+        where_text = "le périmètre choisi"
         if contracts.empty:
             ui.empty(f"{none.capitalize()} dans {where_text}.")
         else:
@@ -200,8 +140,12 @@ else:
                         f"**{fmt.number(len(contracts))}** sans aucun projet détecté de {period} "
                         f"dans {where_text}.")
             pts = geo.to_map(contracts)
+            # Built here from the figures as this viewer may see them (« < 3 » for a partner).
+            pts["hover_text"] = (pts["contract_name"] + " (" + pts["contract_id"] + ") · "
+                                 + pts["projects_n"].map(lambda v: fmt.by_suffix("projects_n", v))
+                                 + " projet(s) détecté(s)")
             point_of = {"qpv": "centre du quartier", "ville": "centre de l'EPCI, pondéré par la population",
-                        "crte": "centre moyen des communes du contrat", "leader": "centre moyen des communes du GAL",
+                        "ruralite": "centre moyen des communes du contrat", "leader": "centre moyen des communes du GAL",
                         "pvd": "centre de la commune", "acv": "centre de la commune"}[family]
             fig = charts.map_figure(
                 [charts.grey_departements(opts.departments),
@@ -210,14 +154,14 @@ else:
                  charts.points(pts[pts["is_covered"]], name="Au moins un projet", hover="hover_text",
                                colour=COVERED, size=10)],
                 f"{label} : zones blanches et territoires couverts, {period}", height=560)
-            if zone or f.regs or f.deps:
+            if f.regs or f.deps:
                 fit_to(fig, contracts, "dep_code")
             ui.chart(fig, contracts, {"contract_name": "Nom", "contract_id": "Code", "dep_label": "Département",
-                                      "projects_n": "Projets détectés"}, key=f"cov_zones_map_{family}_{zone}",
+                                      "projects_n": "Projets détectés"}, key=f"cov_zones_map_{family}",
                      caption=f"Un point par {one} ({point_of}) ; en orange ceux sans aucun projet détecté "
                              "pendant la période. Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
             if white.empty:
-                st.success(f"{every} {'de ce territoire' if zone else 'du périmètre choisi'} ont au moins un "
+                st.success(f"{every} du périmètre choisi ont au moins un "
                            "projet détecté pendant la période.", icon=":material/check_circle:")
             else:
                 st.markdown(f"**Liste des zones blanches** ({many} sans projet, cliquez sur un en-tête pour trier)")

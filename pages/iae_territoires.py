@@ -1,100 +1,32 @@
 """Projets IAE par territoire: où naissent les projets d'insertion ? Map with drill-down, SIAE types, QPV/rural, jobs."""
 import streamlit as st
 
-from fabrique import charts, data, fmt, geo, partners, ui
+from fabrique import binding, charts, data, fmt, geo, ui, vocab
 
-LEVELS = {"reg": "Région", "dep": "Département", "epci": "EPCI", "commune": "Commune"}
-LEVEL_LOWER = {"reg": "région", "dep": "département", "epci": "EPCI", "commune": "commune"}
-LEVEL_PLURAL = {"reg": "régions", "dep": "départements", "epci": "EPCI", "commune": "communes"}
-METRICS = {"projects_n": "Nombre de projets", "projects_per_100k": "Projets pour 100 000 habitants"}
-VIEW_KEYS = ("niveau", "zoom_reg", "zoom_dep")
+LEVELS = vocab.LEVELS.as_dict()
+LEVEL_LOWER = {t.code: t.lower for t in vocab.LEVELS}
+LEVEL_PLURAL = {t.code: t.plural for t in vocab.LEVELS}
+METRICS = {"projets": ("projects_n", "Nombre de projets"), "taux": ("projects_per_100k", "Projets pour 100 000 habitants")}
 SIAE_COLUMNS = ["aci_n", "ei_n", "etti_n", "ai_n", "eiti_n"]
 TOP = 20
+NO_ZOOM = {"zoom_reg": None, "zoom_dep": None}   # the drill-down is the shared filters now
 
-f = ui.current_filters()
-opts = data.options()
+ctx = ui.context()
+f, opts = ctx.filters, ctx.options
 ui.header("Projets IAE par territoire", "Où naissent les projets d'insertion ?",
           "Projets d'insertion par l'activité économique (IAE) détectés pendant la période, situés par la "
-          "commune du projet. Cliquez sur une région de la carte pour voir ses départements, puis sur un "
-          "département pour voir ses EPCI et ses communes.")
-ui.context_line(f)
-
-# ---------------------------------------------------------------- view state: niveau and zoom, kept in the link
-s = st.session_state
-regs_ok = [r for r in opts.regions if (not f.regs or r in f.regs)
-           and (not f.deps or any(opts.departments[d][1] == r for d in f.deps))]
-deps_ok = [d for d in opts.departments_of(f.regs) if not f.deps or d in f.deps]
+          "commune du projet. Cliquez sur une région de la carte pour filtrer sur elle et voir ses départements, "
+          "puis sur un département pour voir ses EPCI et ses communes : toutes les pages suivent.")
+ui.context_line(ctx)
 
 
-def _show(raw: str) -> str:
-    clean = "".join(ch for ch in str(raw) if ch.isprintable())
-    return clean if len(clean) <= 40 else clean[:40] + "…"
-
-
-def _view_from_url(url: dict) -> list[str]:
-    """Seed the controls from the link; every invalid value falls back to its default with a notice."""
-    notices = []
-    niveau = url.get("niveau", "reg").strip().lower()
-    if niveau not in LEVELS:
-        notices.append(f"Paramètre « niveau » ignoré (valeurs possibles : reg, dep, epci, commune) : "
-                       f"« {_show(url['niveau'])} ». Niveau « Région » utilisé.")
-        niveau = "reg"
-    zreg = url.get("zoom_reg", "").strip()
-    if zreg and zreg not in regs_ok:
-        why = "hors des régions filtrées" if zreg in opts.regions else "code de région inconnu"
-        notices.append(f"Paramètre « zoom_reg » ignoré ({why}) : « {_show(zreg)} ». Vue sur toute la France.")
-        zreg = ""
-    zdep = url.get("zoom_dep", "").strip().upper()
-    if zdep and (zdep not in deps_ok or (zreg and opts.departments[zdep][1] != zreg)):
-        why = ("code de département inconnu" if zdep not in opts.departments
-               else "hors des filtres ou de la région choisie")
-        notices.append(f"Paramètre « zoom_dep » ignoré ({why}) : « {_show(zdep)} ». Zoom retiré.")
-        zdep = ""
-    if zdep:
-        zreg = opts.departments[zdep][1]
-    s["iae_niveau"], s["iae_zoom_reg"], s["iae_zoom_dep"] = niveau, zreg, zdep
-    return notices
-
-
-def _write_url(niveau: str, zreg: str, zdep: str) -> dict:
-    """Only non-default values go in the link (niveau=reg and no zoom are the defaults)."""
-    new = {k: v for k, v in [("niveau", niveau if niveau != "reg" else ""), ("zoom_reg", zreg),
-                             ("zoom_dep", zdep)] if v}
-    s["iae_last_view"] = new
-    if new == url_view:
-        return new
-    for k in VIEW_KEYS:
-        if k in st.query_params and k not in new:
-            del st.query_params[k]
-    if new:
-        st.query_params.update(new)
-    return new
-
-
-url_view = {k: str(st.query_params[k])[:200] for k in VIEW_KEYS if k in st.query_params}
-if url_view != s.get("iae_last_view"):  # first run, pasted link, Back/Forward, or a click on the map
-    for notice in _view_from_url(url_view):
-        st.warning(notice, icon=":material/warning:")
-# The filter bar may have moved under the zoom since (e.g. another région chosen): drop what no longer fits.
-if s.get("iae_zoom_reg") not in ["", *regs_ok]:
-    s["iae_zoom_reg"] = ""
-if s.get("iae_zoom_dep") not in ["", *deps_ok] or (
-        s["iae_zoom_dep"] and s["iae_zoom_reg"] and opts.departments[s["iae_zoom_dep"]][1] != s["iae_zoom_reg"]):
-    s["iae_zoom_dep"] = ""
-
-
-def _on_zoom_reg() -> None:
-    if s["iae_zoom_dep"] and opts.departments[s["iae_zoom_dep"]][1] != s["iae_zoom_reg"]:
-        s["iae_zoom_dep"] = ""
-    if s["iae_zoom_reg"] and s["iae_niveau"] == "reg":
-        s["iae_niveau"] = "dep"
-
-
-def _on_zoom_dep() -> None:
-    if s["iae_zoom_dep"]:
-        s["iae_zoom_reg"] = opts.departments[s["iae_zoom_dep"]][1]
-        if s["iae_niveau"] in ("reg", "dep"):
-            s["iae_niveau"] = "epci"
+def auto_level(f) -> str:
+    """The level that says something for the filters: the next one below a single chosen territory."""
+    if len(f.deps) == 1:
+        return "epci"
+    if len(f.regs) == 1 or (f.deps and len({opts.departments[d][1] for d in f.deps}) == 1):
+        return "dep"
+    return "reg"
 
 
 if f.iae == "non":
@@ -104,37 +36,33 @@ if f.iae == "non":
     ui.footer()
     st.stop()
 
-c1, c2 = st.columns([1, 1.3])
-c3, c4 = st.columns(2)
+c1, c2, c3 = st.columns([1.2, 1.3, 0.8])
 with c1:
-    st.segmented_control("Niveau", list(LEVELS), key="iae_niveau", format_func=LEVELS.get, required=True,
+    st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, required=True,
                          help="Territoire de regroupement : région, département, EPCI (intercommunalité) "
-                              "ou commune où se situe le projet.")
+                              "ou commune où se situe le projet. Par défaut, le niveau sous le territoire filtré.",
+                         **ui.view_widget("niveau", to_widget=lambda v: v or auto_level(f)))
 with c2:
-    st.segmented_control("Indicateur de la carte", list(METRICS), key="iae_metric", default="projects_n",
-                         format_func=METRICS.get, required=True,
-                         help="Nombre de projets, ou nombre rapporté à la population municipale du territoire.")
+    st.segmented_control("Indicateur de la carte", list(METRICS), format_func=lambda m: METRICS[m][1],
+                         required=True,
+                         help="Nombre de projets, ou nombre rapporté à la population municipale du territoire.",
+                         **ui.view_widget("indicateur"))
 with c3:
-    st.selectbox("Zoom sur une région", ["", *regs_ok], key="iae_zoom_reg", on_change=_on_zoom_reg,
-                 format_func=lambda r: opts.regions[r] if r else "Toute la France")
-with c4:
-    dep_choices = [d for d in deps_ok if not s["iae_zoom_reg"] or opts.departments[d][1] == s["iae_zoom_reg"]]
-    st.selectbox("… un département", ["", *dep_choices], key="iae_zoom_dep", on_change=_on_zoom_dep,
-                 format_func=lambda d: f"{d} – {opts.departments[d][0]}" if d else "Tous les départements")
+    if ctx.chosen.regs or ctx.chosen.deps:
+        st.button("Toute la France" if not ctx.policy.locked else "Tout le périmètre", icon=":material/zoom_out_map:",
+                  help="Retire les filtres de région et de département.",
+                  on_click=lambda: (binding.set_values("filtres", reg=(), dep=()), ui.set_view(niveau=None)))
 
-niveau, metric = s["iae_niveau"], s["iae_metric"]
-zreg, zdep = s["iae_zoom_reg"], s["iae_zoom_dep"]
-_write_url(niveau, zreg, zdep)
-zoom = {"zoom_reg": zreg or None, "zoom_dep": zdep or None}
-
-where = " › ".join(["France entière" if not (f.regs or f.deps) else "Régions et départements filtrés"]
-                   + ([opts.regions[zreg]] if zreg else []) + ([f"{opts.departments[zdep][0]} ({zdep})"] if zdep else []))
+niveau = ctx.view.get("niveau") or auto_level(f)
+metric, unit_name = METRICS[ctx.view.get("indicateur") or "projets"]
+where = ("France entière" if not (f.regs or f.deps) else
+         " · ".join([opts.regions[r] for r in f.regs if not f.deps] + [f"{opts.departments[d][0]} ({d})" for d in f.deps]))
 st.caption(f"Périmètre : {where} · regroupement par {LEVEL_LOWER[niveau]}.")
 
-totals = data.load("iae/totals", f, **zoom).iloc[0]
-rows = data.load("iae/by_territory", f, level=niveau, **zoom)
-# Partner views: counts below 3 of a commune or an EPCI are not shown as such (see Méthode).
-protected = ui.is_partner() and niveau in ("epci", "commune")
+totals = data.load("iae/totals", ctx, **NO_ZOOM).iloc[0]
+rows = data.load("iae/by_territory", ctx, level=niveau, **NO_ZOOM)
+# Partner and public views: below the département, small counts come masked from the data layer.
+protected = ctx.protected and niveau in ("epci", "commune")
 
 if totals["projects_n"] == 0:
     ui.empty("Aucun projet IAE détecté pendant la période dans ce périmètre.")
@@ -173,11 +101,10 @@ else:
               "ai_n": "AI", "eiti_n": "EITI", "qpv_n": "Dont en QPV", "rural_n": "Dont en commune rurale",
               "creations_n": "Créés", "jobs_etp": "Emplois créés (ETP)",
               "insertion_jobs_etp": "Postes d'insertion (ETP)"}
-    unit_name = METRICS[metric]
     decimals = 1 if metric == "projects_per_100k" else 0
     map_title = (f"Projets IAE détectés en {period}, par {LEVEL_LOWER[niveau]}" if metric == "projects_n" else
                  f"Projets IAE détectés en {period} pour 100 000 habitants, par {LEVEL_LOWER[niveau]}")
-    fitted = bool(f.regs or f.deps or zreg or zdep)
+    fitted = bool(f.regs or f.deps)
     map_labels = {c: labels[c] for c in ["code", "name", "projects_n", "projects_per_100k"]}
     st.subheader(f"Carte par {LEVEL_LOWER[niveau]}", anchor=False)
     if niveau in ("reg", "dep"):
@@ -188,36 +115,40 @@ else:
             charts.fit_view(fig, geo.to_map(geo.to_map(rows, "lon_min", "lat_min"), "lon_max", "lat_max"))
         hint = ("Cliquez sur une région pour afficher ses départements." if niveau == "reg"
                 else "Cliquez sur un département pour afficher ses EPCI.")
-        event = ui.chart(fig, rows, map_labels, key=f"iae_map_{niveau}_{zreg}_{zdep}", on_select="rerun",
-                         caption=f"{hint} Outre-mer en encarts à gauche, agrandis (pas à l'échelle). "
-                                 "Population municipale INSEE.")
-        clicked = [p["location"] for p in (event.selection["points"] if event else []) if p.get("location")]
+        event = ui.chart(fig, rows, map_labels, key=f"iae_map_{niveau}", on_select="rerun",
+                         caption=f"{hint} Toutes les pages suivent ce filtre. Outre-mer en encarts à gauche, "
+                                 "agrandis (pas à l'échelle). Population municipale INSEE.")
+        clicked = [str(p["location"]) for p in (event.selection["points"] if event else []) if p.get("location")]
         if clicked:
-            code = str(clicked[0])
-            if niveau == "reg" and code in regs_ok:
-                st.query_params.update({"niveau": "dep", "zoom_reg": code})
-                if "zoom_dep" in st.query_params:
-                    del st.query_params["zoom_dep"]
-                st.rerun()
-            elif niveau == "dep" and code in deps_ok:
-                st.query_params.update({"niveau": "epci", "zoom_reg": opts.departments[code][1], "zoom_dep": code})
-                st.rerun()
+            code = clicked[0]
+            st.session_state.pop(f"iae_map_{niveau}", None)
+            if niveau == "reg" and code in opts.regions:
+                ui.set_view(niveau=None)
+                ui.set_filters(reg=(code,), dep=())
+            elif niveau == "dep" and code in opts.departments:
+                ui.set_view(niveau=None)
+                ui.set_filters(reg=(opts.departments[code][1],), dep=(code,))
+    elif protected and rows.empty:
+        st.caption("Aucun territoire ne peut être affiché à ce niveau sans laisser deviner un effectif de 1 ou 2 "
+                   "(secret statistique) : choisissez un niveau plus large.")
     elif protected:
-        pts = geo.to_map(partners.small_counts(rows))
-        pts["hover"] = pts["name"] + " : " + pts["projects_n"] + " projet(s) IAE"
+        pts = geo.to_map(rows)
+        pts["hover"] = pts["name"] + " : " + pts["projects_n"].map(lambda v: fmt.by_suffix("projects_n", v)) \
+            + " projet(s) IAE"
         fig = charts.map_figure([charts.points(pts, name="Territoires avec au moins un projet", hover="hover")],
                                 map_title)
         if fitted:
             charts.fit_view(fig, geo.to_map(geo.to_map(rows, "lon_min", "lat_min"), "lon_max", "lat_max"))
-        ui.chart(fig, pts, map_labels, key=f"iae_map_{niveau}_{zreg}_{zdep}",
-                 caption="Vue partenaire : les effectifs inférieurs à 3 s'affichent « < 3 ».")
+        ui.chart(fig, pts, map_labels, key=f"iae_map_{niveau}",
+                 caption="Vue protégée : sous le département, les effectifs de 1 ou 2 s'affichent « < 3 » et "
+                         "d'autres sont masqués (« secret ») pour qu'on ne puisse pas les retrouver par différence.")
     else:
         pts = geo.to_map(rows)
         fig = charts.bubble_map(pts, value=metric, name=unit_name, title=map_title, hover_name="name", code="code",
                                 decimals=decimals)
         if fitted:
             charts.fit_view(fig, geo.to_map(geo.to_map(rows, "lon_min", "lat_min"), "lon_max", "lat_max"))
-        ui.chart(fig, rows, map_labels, key=f"iae_map_{niveau}_{zreg}_{zdep}",
+        ui.chart(fig, rows, map_labels, key=f"iae_map_{niveau}",
                  caption=f"Les {LEVEL_PLURAL[niveau]} n'ont pas de contour sur cette carte : chaque point est placé "
                          "au centre du territoire, sa taille et sa couleur suivent l'indicateur. Seuls les "
                          f"{LEVEL_PLURAL[niveau]} ayant au moins un projet apparaissent. "
@@ -261,6 +192,9 @@ else:
                "municipale INSEE du territoire." + (" Un EPCI à cheval sur plusieurs départements ne compte "
                                                    "que ses projets situés dans le périmètre."
                                                    if niveau == "epci" else ""))
-    ui.table(partners.small_counts(rows) if protected else rows, labels, key="iae_table")
+    ui.table(rows, labels, key="iae_table")
+    if protected and rows.attrs.get("hidden_rows"):
+        st.caption(f"{rows.attrs['hidden_rows']} territoire(s) non affiché(s) : leur effectif se déduirait du "
+                   "total du département.")
 
 ui.footer()

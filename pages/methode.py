@@ -74,11 +74,12 @@ INDICATORS = [
 DICTIONARY_LABELS = {"indicator": "Indicateur", "definition": "Définition", "unit": "Unité", "period": "Période",
                      "perimeter": "Règle de périmètre"}
 
-f = ui.current_filters()
+ctx = ui.context()
+f = ctx.filters
 ui.header("Méthode et données", "Comment les chiffres sont-ils calculés, et d'où viennent-ils ?",
           "Définition de chaque indicateur, sources et millésimes géographiques, téléchargement des données "
           "filtrées et du modèle d'importation.")
-ui.context_line(f)
+ui.context_line(ctx)
 
 info = data.build_info()
 meta = info.get("meta", {})
@@ -121,31 +122,32 @@ st.caption("L'empreinte SHA-256 identifie exactement le fichier utilisé lors de
            "deux bases construites avec les mêmes empreintes partent des mêmes données.")
 
 st.subheader("Téléchargements", anchor=False)
-opts = data.options()
-described = filters.describe(f, opts)
-counts = data.load("method/export_counts", f).iloc[0]
-partner = ui.is_partner()
+opts = ctx.options
+described = filters.describe(ctx.chosen, opts)
+counts = data.load("method/export_counts", ctx).iloc[0]
+# Partner and public viewers download aggregates (one row per commune, small counts masked), never
+# project rows: the policy refuses those to them (fabrique.policy).
+PROJECTS_QUERY = "method/export_communes" if ctx.protected else "method/export_projects"
 
 
 def projects():
-    """The exported project rows, loaded only when a download is asked for (they can be large)."""
-    rows = data.load("method/export_projects", f)
-    return export.for_partner(rows) if partner else rows
+    """The exported rows, loaded only when a download is asked for (they can be large)."""
+    return data.load(PROJECTS_QUERY, ctx)
 
 
 def activity():
-    return data.load("method/export_activity", f)
+    return data.load("method/export_activity", ctx)
 
 
 stamp = export.Context.of(described, info)
 st.markdown(
-    f"Données filtrées ({filters.describe_short(f, opts)}) : projets suivis pendant la période : "
+    f"Données filtrées ({filters.describe_short(ctx.chosen, opts)}) : projets suivis pendant la période : "
     f"**{fmt.number(counts['projects_n'])}** ; lignes d'activité annuelle (structure × année) : "
     f"**{fmt.number(counts['activity_n'])}**."
 )
 cols = st.columns(3)
 with cols[0]:
-    st.download_button("Projets (CSV)", on_click="ignore", icon=":material/download:", width="stretch",
+    st.download_button("Projets par commune (CSV)" if ctx.protected else "Projets (CSV)", on_click="ignore", icon=":material/download:", width="stretch",
                        data=lambda: export.to_csv_bytes(projects(), export.Context.of(described, info)),
                        file_name=export.file_name("projets", stamp, f, "csv"), mime="text/csv", key="dl_projects_csv")
 with cols[1]:
@@ -153,7 +155,7 @@ with cols[1]:
                        data=lambda: export.to_csv_bytes(activity(), export.Context.of(described, info)),
                        file_name=export.file_name("activite", stamp, f, "csv"), mime="text/csv", key="dl_activity_csv")
 with cols[2]:
-    st.download_button("Projets et activité (XLSX)", on_click="ignore", icon=":material/download:", width="stretch",
+    st.download_button("Projets par commune et activité (XLSX)" if ctx.protected else "Projets et activité (XLSX)", on_click="ignore", icon=":material/download:", width="stretch",
                        data=lambda: export.to_xlsx_bytes({"projets": projects(), "activite": activity()},
                                                          export.Context.of(described, info)),
                        file_name=export.file_name("donnees", stamp, f, "xlsx"), mime=XLSX, key="dl_xlsx")

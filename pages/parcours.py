@@ -3,16 +3,17 @@ import streamlit as st
 
 from fabrique import charts, data, fmt, ui
 
-f = ui.current_filters()
+ctx = ui.context()
+f = ctx.filters
 ui.header("Parcours des projets", "Que deviennent les idées ?",
           "De la détection d'un besoin à la création d'une activité : combien de projets franchissent "
           "chaque étape, en combien de temps, et pourquoi certains s'arrêtent.")
-ui.context_line(f)
+ui.context_line(ctx)
 st.info("Les chiffres de cette page sont calculés **par cohorte** : chaque projet est rattaché à l'année de "
         "sa détection et ses étapes suivantes (étude, création, abandon) lui sont comptées quelle que soit "
         "l'année où elles ont eu lieu, et non année par année.", icon=":material/info:")
 
-kpis = data.load("pipeline/kpis", f).iloc[0]
+kpis = data.load("pipeline/kpis", ctx).iloc[0]
 
 if kpis["detections_n"] == 0:
     ui.empty("Aucun projet détecté pendant la période ne correspond aux filtres choisis.")
@@ -51,8 +52,8 @@ else:
     )
 
     st.subheader("Jusqu'où vont les projets ?", anchor=False)
-    reached = data.load("pipeline/reached_by_stage", f)
-    current = data.load("pipeline/current_by_stage", f)
+    reached = data.load("pipeline/reached_by_stage", ctx)
+    current = data.load("pipeline/current_by_stage", ctx)
     stage_labels = {"stage": "Étape", "reached_n": "Projets ayant atteint l'étape",
                     "reached_pct": "Part des projets détectés", "abandoned_n": "Abandonnés à cette étape",
                     "abandon_pct": "Taux d'abandon", "projects_n": "Projets", "share_pct": "Part des projets"}
@@ -70,7 +71,7 @@ else:
                  caption="Situation à la date des données, abandons compris.")
 
     st.subheader("Taux de transformation par cohorte", anchor=False)
-    by_cohort = data.load("pipeline/by_cohort", f)
+    by_cohort = data.load("pipeline/by_cohort", ctx)
     cohort_labels = {"cohort_year": "Cohorte (année de détection)", "detections_n": "Projets détectés",
                      "studies_n": "Études", "creations_n": "Créations", "abandons_n": "Abandons",
                      "studies_per_detection_pct": "Études / détections",
@@ -97,8 +98,8 @@ else:
     ui.table(by_cohort, cohort_labels, key="by_cohort")
 
     st.subheader("Abandons", anchor=False)
-    abandon_stages = data.load("pipeline/abandons_by_stage", f)
-    reasons = data.load("pipeline/abandons_by_reason", f)
+    abandon_stages = data.load("pipeline/abandons_by_stage", ctx)
+    reasons = data.load("pipeline/abandons_by_reason", ctx)
     left, right = st.columns(2)
     with left:
         ui.chart(charts.rate_bars(abandon_stages, "stage", "abandon_pct",
@@ -118,7 +119,7 @@ else:
                      reasons, reason_labels, key="abandon_reasons")
 
     st.subheader("Par secteur d'activité", anchor=False)
-    ui.table(data.load("pipeline/by_sector", f), {
+    ui.table(data.load("pipeline/by_sector", ctx), {
         "sector": "Secteur", "detections_n": "Projets détectés", "studies_n": "Études",
         "creations_n": "Créations", "abandons_n": "Abandons", "studies_per_detection_pct": "Études / détections",
         "creations_per_study_pct": "Créations / études", "creations_per_detection_pct": "Créations / détections"},

@@ -3,64 +3,37 @@ import streamlit as st
 
 from fabrique import charts, data, fmt, geo, ui
 
-FICHE = "fiche"            # URL key of the structure shown (structure_id)
-WIDGET = "s_fiche"         # select box state
-SEEN = "_s_fiche_url"      # last URL value the select box was aligned with
 MAP_KEY = "structures_map"
-LIST_VALUE = ""            # select box value meaning "no structure: show the list"
 TERRITORY_SCALE = [[0.0, "#eef7f2"], [0.5, "#b5dfc9"], [1.0, "#6fbf98"]]  # light greens: seats stay readable
+LIST_VALUE = ""            # select box value meaning "no structure: show the list"
 
-f = ui.current_filters()
+ctx = ui.context()
+f = ctx.filters
 ui.header("Structures du réseau", "Qui porte la Fabrique à initiatives, sur quels territoires, avec quels résultats ?",
           "Les structures porteuses, leur statut, leur territoire et les projets qu'elles accompagnent. "
           "Choisissez une structure pour afficher sa fiche.")
-ui.context_line(f)
+ui.context_line(ctx)
 
-structures = data.load("structures/structure_list", f)
+structures = data.load("structures/structure_list", ctx)
 names = dict(zip(structures["structure_id"], structures["name"]))
-s = st.session_state
+choice = ctx.view.get("fiche") or LIST_VALUE   # validated by the frame against the filtered structures
 
-# A seat clicked on the map opens its fiche (read before the select box is drawn, so it can be set).
-clicked = [p.get("customdata") for p in (s.get(MAP_KEY) or {}).get("selection", {}).get("points", [])]
+# A seat clicked on the map opens its fiche.
+clicked = [p.get("customdata") for p in (st.session_state.get(MAP_KEY) or {}).get("selection", {}).get("points", [])]
 clicked = [c[0] if isinstance(c, (list, tuple)) else c for c in clicked if c]
-if not clicked:
-    s.pop("_s_fiche_clicked", None)   # the map was redrawn without a selection: the next click counts
-elif clicked[0] in names and clicked[0] != s.get("_s_fiche_clicked"):
-    s["_s_fiche_clicked"] = clicked[0]
-    st.query_params[FICHE] = clicked[0]
-
-# The structure in the link: validated against the structures the filters keep.
-raw = st.query_params.get(FICHE)
-fiche = LIST_VALUE
-if raw is not None:
-    if raw in names:
-        fiche = raw
-    else:
-        known = data.options().structures
-        if raw in known:
-            st.warning(f"La structure « {known[raw]} » ne correspond pas aux filtres choisis : sa fiche n'est "
-                       "pas affichée. Retirez un filtre pour la consulter.", icon=":material/warning:")
-        else:
-            st.warning("Paramètre « fiche » ignoré (structure inconnue) : la liste des structures est affichée.",
-                       icon=":material/warning:")
-        del st.query_params[FICHE]
-if s.get(SEEN) != fiche or s.get(WIDGET) not in (LIST_VALUE, *names):
-    s[WIDGET] = s[SEEN] = fiche   # a link, Back/Forward or a filter change wins over the widget
+if clicked and clicked[0] in names and clicked[0] != choice:
+    st.session_state.pop(MAP_KEY, None)
+    ui.set_view(fiche=clicked[0])
+    st.rerun()
 
 
 def back_to_list() -> None:
-    st.session_state[WIDGET] = LIST_VALUE
+    ui.set_view(fiche=None)
 
 
-choice = st.selectbox("Choisir une structure", [LIST_VALUE, *names], key=WIDGET,
-                      format_func=lambda v: names.get(v, "Toutes les structures (liste et carte)"),
-                      disabled=not names)
-if choice != fiche:
-    if choice:
-        st.query_params[FICHE] = choice
-    elif FICHE in st.query_params:
-        del st.query_params[FICHE]
-    s[SEEN] = choice
+st.selectbox("Choisir une structure", [LIST_VALUE, *names],
+             format_func=lambda v: names.get(v, "Toutes les structures (liste et carte)"), disabled=not names,
+             **ui.view_widget("fiche", to_widget=lambda v: v or LIST_VALUE, from_widget=lambda v: v or None))
 
 if structures.empty:
     ui.empty("Aucune structure ne correspond aux filtres choisis.")
@@ -68,7 +41,7 @@ if structures.empty:
 elif not choice:
     # ------------------------------------------------------------ the network: map and list
     st.subheader("Où sont les structures ?", anchor=False)
-    territory = data.load("structures/territory_departments", f)
+    territory = data.load("structures/territory_departments", ctx)
     pts = geo.to_map(structures)
     seats = [charts.points(pts[pts["status"] == status], name=label, hover="map_label",
                            colour=charts.STATUS_COLOURS[status], size=13, customdata=["structure_id"])
@@ -99,7 +72,7 @@ elif not choice:
 else:
     # ------------------------------------------------------------ one structure
     extra = {"structure_id": choice}
-    profile = data.load("structures/structure_profile", f, **extra).iloc[0]
+    profile = data.load("structures/structure_profile", ctx, **extra).iloc[0]
     st.button("Retour à la liste des structures", icon=":material/arrow_back:", on_click=back_to_list)
     st.subheader(profile["name"], anchor=False)
     appellation_year = fmt.by_suffix("appellation_year", profile["appellation_year"])
@@ -112,7 +85,7 @@ else:
     st.markdown(f"**Territoire couvert** : {profile['departments']}"
                 + (f" — {profile['regions']}" if profile["regions"] else ""))
 
-    totals = data.load("structures/structure_totals", f, **extra).iloc[0]
+    totals = data.load("structures/structure_totals", ctx, **extra).iloc[0]
     period = str(f.year_from) if f.year_from == f.year_to else f"{f.year_from} à {f.year_to}"
     tiles = st.columns(5)
     with tiles[0]:
@@ -131,7 +104,7 @@ else:
                help="Organisations distinctes impliquées dans l'année (« – » : rien de déclaré cette année-là).")
 
     st.subheader("Année par année", anchor=False)
-    by_year = data.load("structures/structure_by_year", f, **extra)
+    by_year = data.load("structures/structure_by_year", ctx, **extra)
     year_labels = {"year": "Année", "sessions_n": "Séances de créativité", "studies_n": "Études d'opportunité",
                    "partners_n": "Partenaires mobilisés", "creations_n": "Créations",
                    "jobs_etp": "Emplois créés (ETP)", "insertion_jobs_etp": "Postes d'insertion (ETP)"}
@@ -146,8 +119,8 @@ else:
         ui.table(by_year, year_labels, key="fiche_by_year_table")
 
     st.subheader("Projets accompagnés", anchor=False)
-    projects = data.load("structures/structure_projects", f, **extra)
-    if ui.is_partner():
+    projects = None if ctx.protected else data.load("structures/structure_projects", ctx, **extra)
+    if ctx.protected:
         st.caption("Le détail des projets (intitulés, motifs, commentaires) n'est pas affiché dans une vue partenaire.")
     elif projects.empty:
         ui.empty("Aucun projet de cette structure ne correspond aux filtres choisis pendant la période.")
@@ -160,7 +133,7 @@ else:
         st.caption(f"Projets suivis pendant la période : détectés au plus tard en {f.year_to}, ni créés ni "
                    f"abandonnés avant {f.year_from}. Tous les filtres de projet s'appliquent.")
         located = geo.to_map(projects)
-        territory = data.load("structures/structure_territory", f, **extra)
+        territory = data.load("structures/structure_territory", ctx, **extra)
         places = [charts.points(located[located["is_created"]], name="Activité créée", hover="title",
                                 colour=charts.PALETTE[0], size=11),
                   charts.points(located[~located["is_created"]], name="Projet en cours ou abandonné", hover="title",

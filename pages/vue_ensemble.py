@@ -3,15 +3,17 @@ import streamlit as st
 
 from fabrique import charts, data, fmt, geo, ui
 
-f = ui.current_filters()
+ctx = ui.context()
+f = ctx.filters
 ui.header("Vue d'ensemble", "Où en est le réseau ?",
-          "Chiffres clés de la période choisie, comparés à la période de même durée qui la précède.")
-ui.context_line(f)
+          "Chiffres clés de la période choisie, comparés à la période de même durée qui la précède. "
+          "Cliquez sur une région de la carte pour filtrer toutes les pages sur elle.")
+ui.context_line(ctx)
 
-kpis = data.load("overview/kpis", f).set_index("period")
+kpis = data.load("overview/kpis", ctx).set_index("period")
 cur, prev = kpis.loc["current"], kpis.loc["previous"]
-has_previous = prev["y_to"] >= data.options().year_min
-by_year = data.load("overview/by_year", f)
+has_previous = prev["y_to"] >= ctx.options.year_min
+by_year = data.load("overview/by_year", ctx)
 
 if cur["structures_n"] == 0 and cur["creations_n"] == 0 and cur["sessions_n"] == 0:
     ui.empty("Aucune structure ni aucun projet ne correspond aux filtres choisis.")
@@ -58,30 +60,38 @@ else:
                               title="Séances, études et créations par an", labels=labels),
                  by_year, {k: labels[k] for k in ["year", "sessions_n", "studies_n", "creations_n"]}, key="activity_by_year")
 
-    st.subheader("Carte des structures", anchor=False)
-    structures = data.load("overview/structures_map", f)
-    if structures.empty:
-        ui.empty("Aucune structure ne correspond aux filtres choisis.")
+    st.subheader("Carte du réseau", anchor=False)
+    regions = data.load("overview/by_region", ctx)
+    structures = data.load("overview/structures_map", ctx)
+    if regions.empty and structures.empty:
+        ui.empty("Aucune structure ni aucun projet ne correspond aux filtres choisis.")
     else:
         pts = geo.to_map(structures)
-        fig = charts.map_figure([charts.points(pts[pts["status_then"] == status], name=label, hover="name",
-                                               colour=charts.STATUS_COLOURS[status], size=13)
-                                 for status, label in [("appellation", "Appellation"),
-                                                       ("expérimentation", "Expérimentation")]],
-                                f"Structures porteuses par statut en {f.year_to} (siège)")
-        ui.chart(fig, structures, {"name": "Structure", "commune_name": "Commune du siège", "dep_code": "Département",
-                                   "status_then": "Statut", "joined_year": "Entrée", "appellation_year": "Appellation"},
-                 key="structures_map",
-                 caption="Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
+        seats = [charts.points(pts[pts["status_then"] == status], name=f"Siège : {label.lower()}", hover="name",
+                               colour=charts.STATUS_COLOURS[status], size=12)
+                 for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]]
+        fig = charts.choropleth(regions, level="region", code="reg_code", value="detections_n",
+                                name="Projets détectés", hover_name="reg_name", background=True, overlay=seats,
+                                title=f"Projets détectés de {f.period} par région, et sièges des structures "
+                                      f"(statut en {f.year_to})")
+        event = ui.chart(fig, regions, {"reg_code": "Code", "reg_name": "Région", "structures_n": "Structures",
+                                        "detections_n": "Projets détectés", "creations_n": "Créations",
+                                        "jobs_etp": "Emplois créés (ETP)"},
+                         key="network_map", on_select="rerun", selection_mode=("points",),
+                         caption="Cliquez sur une région pour filtrer toutes les pages sur elle (filtre « Région »). "
+                                 "Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
+        clicked = [str(p["location"]) for p in (event.selection["points"] if event else []) if p.get("location")]
+        if clicked and clicked[0] in ctx.options.regions and (clicked[0],) != ctx.chosen.regs:
+            ui.set_filters(reg=(clicked[0],), dep=())
 
     st.subheader("Par structure", anchor=False)
-    ui.table(data.load("overview/by_structure", f), {
+    ui.table(data.load("overview/by_structure", ctx), {
         "name": "Structure", "reg_name": "Région", "status_then": "Statut", "joined_year": "Entrée",
         "appellation_year": "Appellation", "sessions_n": "Séances", "studies_n": "Études",
         "creations_n": "Créations", "jobs_etp": "Emplois (ETP)", "partners_n": f"Partenaires {f.year_to}"},
         key="by_structure")
     st.subheader("Par région", anchor=False)
-    ui.table(data.load("overview/by_region", f), {
+    ui.table(regions, {
         "reg_name": "Région", "structures_n": "Structures", "detections_n": "Projets détectés",
         "creations_n": "Créations", "jobs_etp": "Emplois (ETP)"}, key="by_region")
 

@@ -1,27 +1,26 @@
-"""Every page file runs without exception on the demo, tiny and empty databases (discovered, not listed)."""
+"""Every page runs through the frame (app.py) without exception on the demo, tiny and empty databases,
+on a first visit, on a second visit after other pages, and with garbage in the URL."""
 import base64
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from apptest import PAGE_FILES, open_page, page_title, texts
+from fabrique import site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 
-def run_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+def run_page(page: str, query: dict | None = None):
+    return open_page(page, query)
 
 
-def texts(at: AppTest) -> str:
-    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
-    parts += [str(m.value) for m in at.metric] + [m.label for m in at.metric]
-    return "\n".join(map(str, parts))
+def test_every_page_file_is_declared_in_the_site():
+    """A page file that the site does not declare would be unreachable (and untested)."""
+    assert PAGES == PAGE_FILES
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -30,7 +29,8 @@ def test_page_runs_without_exception(page, db, request, use_db):
     use_db(request.getfixturevalue(db))
     at = run_page(page)
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title, "each page has a title"
+    assert not at.error, [e.value for e in at.error]
+    assert page_title(at) == next(p.title for p in site.PAGES if p.file == f"pages/{page}")
     # Every page ends with the data date and the geography vintages.
     assert "Données au" in texts(at)
     assert "Millésimes géographiques" in texts(at)
@@ -70,3 +70,32 @@ def test_chart_data_tables_are_built_only_once_opened(tiny_db, use_db):
         y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
     assert [float(v) for v in table["Créations"]] == [float(v) for v in y]
     assert sum(y) > 0
+
+
+def test_every_page_survives_a_second_visit_after_the_others(demo_db, use_db):
+    """A → B → A for every page, by switching pages in one session (what the sidebar does): the views
+    kept in widget keys used to crash on the second visit (Streamlit drops a page's widget keys while
+    another page is shown)."""
+    use_db(demo_db)
+    at = open_page(None, {"annees": "2019-2024"})
+    seen = []
+    for page in [*PAGE_FILES, *PAGE_FILES]:
+        at.switch_page(f"pages/{page}").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+        seen.append(page_title(at))
+    assert seen == [next(p.title for p in site.PAGES if p.file == f"pages/{f}") for f in [*PAGE_FILES, *PAGE_FILES]]
+    assert dict(at.query_params).get("annees") == "2019-2024"  # the filters travel with the visitor
+
+
+def test_a_page_view_is_kept_across_visits_of_other_pages(demo_db, use_db):
+    """The level chosen on the IAE page is still there when the visitor comes back to it."""
+    use_db(demo_db)
+    at = open_page("iae_territoires.py", {"annees": "2019-2024", "niveau": "commune"})
+    assert dict(at.query_params)["niveau"] == "commune"
+    at.switch_page("pages/parcours.py").run()
+    assert "niveau" not in dict(at.query_params)
+    at.switch_page("pages/iae_territoires.py").run()
+    assert not at.exception
+    assert dict(at.query_params)["niveau"] == "commune"
+    assert any(s.value == "Carte par commune" for s in at.subheader)

@@ -24,7 +24,6 @@ import pytest
 
 from fabrique import build, db
 from fabrique.filters import Filters
-from test_pages import run_page, texts
 from tiny import literal_rows, tiny_records
 
 QUERIES = ["coverage/rates", "coverage/contracts", "coverage/project_shares"]
@@ -284,54 +283,3 @@ def test_gal_coverage(gal_db):
     assert only_56["contract_id"].tolist() == ["G3"]
     shares = run("coverage/project_shares", gal_db).set_index("zoning")
     assert (shares.loc["gal", "projects_n"], shares.loc["gal", "total_n"]) == (3, 10)  # P02, P03, P07
-
-
-# ---------------------------------------------------------------- the page
-
-def test_page_figures_on_tiny(tiny_db, use_db):
-    use_db(tiny_db)
-    at = run_page("couverture.py", {"annees": "2019-2023"})
-    assert not at.exception, [e.value for e in at.exception]
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Quartiers prioritaires (QPV)"] == "0,3\u00a0%"
-    assert metrics["Petites villes de demain"] == "0,1\u00a0%"
-    assert metrics["LEADER (GAL)"] == "–"
-    text = texts(at)
-    assert "**4** QPV avec au moins un projet sur **1\u202f493**" in text
-    assert "**2** communes PVD avec au moins un projet sur **1\u202f646**" in text
-    assert "approximation usuelle" in text  # the contrat de ville proxy is said on screen
-    assert any("python -m fabrique import-gal FICHIER.csv" in i.value for i in at.info)
-
-
-def test_page_zone_from_link(tiny_db, use_db):
-    use_db(tiny_db)
-    at = run_page("couverture.py", {"annees": "2019-2023", "famille": "pvd", "niveau": "dep", "zone": "29"})
-    assert not at.exception, [e.value for e in at.exception]
-    assert "**37** communes PVD sur **39** sans aucun projet détecté de 2019 à 2023 dans ce territoire." in texts(at)
-    assert at.selectbox(key="cov_zone").value == "29"
-
-
-def test_page_rejects_bad_view_values(tiny_db, use_db):
-    use_db(tiny_db)
-    at = run_page("couverture.py", {"famille": "tout", "niveau": "commune", "zone": "99"})
-    assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
-    for key in ("famille", "niveau", "zone"):
-        assert f"« {key} » ignoré" in warnings
-    assert at.selectbox(key="cov_famille").value == "qpv"
-
-
-def test_page_with_gal(gal_db, use_db):
-    use_db(gal_db)
-    at = run_page("couverture.py", {"annees": "2019-2023", "famille": "leader"})
-    assert not at.exception, [e.value for e in at.exception]
-    assert {m.label: m.value for m in at.metric}["LEADER (GAL)"] == "66,7\u00a0%"
-    assert "**2** GAL avec au moins un projet sur **3**" in texts(at)
-    assert not any("import-gal" in i.value for i in at.info)
-
-
-def test_page_empty_period(tiny_db, use_db):
-    use_db(tiny_db)
-    at = run_page("couverture.py", {"annees": "2023"})  # no tiny project is detected in 2023
-    assert not at.exception
-    assert any("Aucun projet détecté de 2023" in i.value for i in at.info)

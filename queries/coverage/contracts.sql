@@ -9,6 +9,7 @@
 -- $zone_reg / $zone_dep (null = all) narrow the list to the contracts lying in one région / département.
 -- grain: one row per contract of $family ('qpv', 'ville', 'crte', 'leader', 'pvd', 'acv')
 -- params: $family, $zone_reg, $zone_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: territory level=contract main=projects_n groups=dep_code
 with projects as (
     select project_id, insee_code, qpv_code, epci_siren
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)

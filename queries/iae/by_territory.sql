@@ -8,6 +8,7 @@
 -- The four island communes outside any EPCI stand for themselves at EPCI level.
 -- grain: one row per territory of level $level ('reg', 'dep', 'epci', 'commune')
 -- params: $level, $zoom_reg, $zoom_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: territory level=$level main=projects_n groups=dep_code drop=aci_n,ei_n,etti_n,ai_n,eiti_n
 with perimeter_deps as (
     select dep_code, reg_code
     from departments

@@ -2,6 +2,7 @@
 -- $year_to, neither created nor abandoned before $year_from), every filter of the frame applied.
 -- grain: one row per project_id
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: rows
 with followed as (
     select *
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)

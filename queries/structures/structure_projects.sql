@@ -2,6 +2,7 @@
 -- abandoned before $year_from), with their place, stage and dates; every project filter applies.
 -- grain: one row per project_id
 -- params: $structure_id, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: rows
 with followed as (
     select *
     from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)

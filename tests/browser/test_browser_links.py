@@ -196,17 +196,24 @@ def test_meeting_mode_large_type_collapsed_sidebar_kept_in_link(page, app_url):
     width = page.evaluate("""() => { const e = document.querySelector('[data-testid="stSidebar"]');
         if (!e) return 0; const r = e.getBoundingClientRect(); return Math.max(0, Math.min(r.right, innerWidth)); }""")
     assert width < 50, "sidebar not collapsed"
-    # Filters are drawn in the page itself, above the content.
-    assert page.locator('[data-testid="stMain"] [data-testid="stSlider"]').count() == 1
     value_px = page.locator('[data-testid="stMetricValue"]').first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)")
     assert value_px >= 48, f"key figures not enlarged ({value_px}px)"
+    # The key figures are on the first screen (1440×900), not under the filters.
+    bottoms = page.locator('[data-testid="stMetric"]').evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().bottom)")
+    assert len(bottoms) == 6 and max(bottoms) <= 900, bottoms
 
+    # The filters are folded above the page: open them, choose a région.
+    page.locator('[data-testid="stExpander"] summary', has_text="Filtres").click()
     choose_main(page, "Région", "Bretagne")
     assert query(page).get("mode") == "reunion" and query(page).get("reg") == "53"
     page.get_by_role("button", name=re.compile("Copier le lien de cette vue")).click()
     link = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').inner_text()
     assert query_of(link).get("mode") == "reunion"
+    # Changing page by the menu keeps meeting mode (and the filters).
+    hrefs = page.locator('[data-testid="stSidebar"] a').evaluate_all("els => els.map(e => e.href)")
+    assert hrefs and all("mode=reunion" in h and "reg=53" in h for h in hrefs), hrefs
 
 
 def choose_main(page, label: str, option: str) -> None:

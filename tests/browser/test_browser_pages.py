@@ -23,7 +23,7 @@ def test_page_opens_clean_with_filters(page, app_url, url_path, screenshots_dir)
     assert PERIOD in page.url
     for label, kind in [("Période", "stSlider"), ("Région", "stMultiSelect")]:
         assert sidebar_widget(page, kind, label).count() == 1, f"filter « {label} » missing"
-    nav = [t.split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    nav = [t.split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a').all_inner_texts()]
     assert page.requests.foreign() == [], "requests left the machine"
 
     full_page_screenshot(page, screenshots_dir / f"{url_path}_1440x900.png")
