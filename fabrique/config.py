@@ -1,4 +1,4 @@
-"""Paths and environment settings, read lazily: no other module reads os.environ."""
+"""Paths and environment settings, read lazily (each call reads the environment, so tests can set it)."""
 from __future__ import annotations
 
 import os
@@ -47,3 +47,8 @@ def partner_secret() -> str | None:
 def admin_password_hash() -> str | None:
     """scrypt hash of the admin password (FABRIQUE_ADMIN_PASSWORD_HASH or secrets `admin_password_hash`)."""
     return setting("admin_password_hash")
+
+
+def run_log_path() -> str | None:
+    """File of the optional script-run log (FABRIQUE_RUN_LOG, off when unset)."""
+    return os.environ.get("FABRIQUE_RUN_LOG") or None

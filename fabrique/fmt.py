@@ -26,14 +26,6 @@ def percent(x, decimals: int = 1) -> str:
     return number(float(x) * 100, decimals) + "\u00a0%"
 
 
-def signed(x, decimals: int = 0) -> str:
-    """A change: '+12', '−3', '0'."""
-    if _missing(x):
-        return "–"
-    s = number(abs(float(x)), decimals)
-    return ("+" if x > 0 else "−" if x < 0 else "") + s
-
-
 def date(d) -> str:
     """A date or ISO string -> '26/11/2026'."""
     if _missing(d):
@@ -49,13 +41,6 @@ def datetime(d) -> str:
     if isinstance(d, str):
         d = dt.datetime.fromisoformat(d)
     return d.strftime("%d/%m/%Y à %H:%M")
-
-
-def count_or_small(n, small: bool) -> str:
-    """Counts below 3 read '< 3' when small-count protection applies (partner views)."""
-    if small and not _missing(n) and 0 < int(n) < 3:
-        return "< 3"
-    return number(n)
 
 
 def by_suffix(column: str, value) -> str:

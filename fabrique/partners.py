@@ -9,11 +9,11 @@ import datetime as dt
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import jwt
 
-from .filters import Filters, Options
+from .filters import Options
 
 ALGORITHM = "HS256"
 ISSUER = "fabrique-a-initiatives"
@@ -96,21 +96,6 @@ def allowed_departments(p: Perimeter, opts: Options) -> list[str]:
     return list(opts.departments)
 
 
-def clamp(f: Filters, p: Perimeter, opts: Options) -> Filters:
-    """The filters narrowed to the perimeter: a value outside it is replaced by the whole perimeter."""
-    regs, deps, structures = f.regs, f.deps, f.structures
-    if p.regs:
-        regs = tuple(r for r in regs if r in p.regs) or p.regs
-    if p.deps:
-        regs = tuple(r for r in regs if any(opts.departments[d][1] == r for d in p.deps))
-        deps = tuple(d for d in deps if d in p.deps) or p.deps
-    elif p.regs:
-        deps = tuple(d for d in deps if opts.departments[d][1] in regs)
-    if p.structures:
-        structures = tuple(s for s in structures if s in p.structures) or p.structures
-    return replace(f, regs=regs, deps=deps, structures=structures)
-
-
 # ---------------------------------------------------------------- admin password
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -131,22 +116,3 @@ def check_password(password: str, stored: str | None) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(digest.hex(), digest_hex)
-
-
-# ---------------------------------------------------------------- small counts
-
-SMALL = 3
-
-
-def small_counts(df, count: str = "projects_n"):
-    """Rows of a commune or EPCI table for a partner view: counts of 1 or 2 read « < 3 », and the figures
-    that would give them away (rates, jobs) of those rows read « – ». Returns text columns."""
-    out = df.copy()
-    small_row = (out[count] > 0) & (out[count] < SMALL)
-    for col in out.columns:
-        if col.endswith("_n"):
-            values = out[col]
-            out[col] = [("< 3" if 0 < v < SMALL else str(int(v))) if v == v else "–" for v in values]
-        elif col.endswith(("_per_100k", "_etp", "_pct")):
-            out[col] = out[col].astype(object).where(~small_row, "–")
-    return out

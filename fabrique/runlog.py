@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 import time
+
+from . import config
 
 _lock = threading.Lock()
 
@@ -18,7 +19,7 @@ _lock = threading.Lock()
 @contextlib.contextmanager
 def timed(page: str, started: float):
     """Log the run that began at `started` (time.perf_counter()) once its page has run or stopped."""
-    path = os.environ.get("FABRIQUE_RUN_LOG")
+    path = config.run_log_path()
     if not path:
         yield
         return

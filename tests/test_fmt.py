@@ -9,14 +9,7 @@ def test_french_formats():
     assert fmt.percent(0.125) == "12,5\u00a0%"
     assert fmt.date(dt.date(2026, 11, 26)) == "26/11/2026"
     assert fmt.date("2026-11-26") == "26/11/2026"
-    assert fmt.signed(-3) == "−3" and fmt.signed(12) == "+12"
     assert fmt.number(None) == "–" and fmt.percent(float("nan")) == "–"
-
-
-def test_small_counts():
-    assert fmt.count_or_small(2, small=True) == "< 3"
-    assert fmt.count_or_small(0, small=True) == "0"
-    assert fmt.count_or_small(2, small=False) == "2"
 
 
 def test_by_suffix():

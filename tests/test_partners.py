@@ -5,7 +5,7 @@ import jwt
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from fabrique import partners
+from fabrique import partners, policy
 from fabrique.filters import Filters
 from fabrique.partners import PartnerLinkError, Perimeter
 
@@ -68,13 +68,13 @@ def test_random_tokens_never_crash(garbage):
 
 def test_clamp_cannot_widen():
     p = Perimeter(regs=("53",))
-    assert partners.clamp(Filters(2019, 2024), p, OPTS).regs == ("53",)
-    assert partners.clamp(Filters(2019, 2024, regs=("32",)), p, OPTS).regs == ("53",)
-    assert partners.clamp(Filters(2019, 2024, regs=("53",), deps=("29", "59")), p, OPTS).deps == ("29",)
+    assert policy.clamp(Filters(2019, 2024), p, OPTS).regs == ("53",)
+    assert policy.clamp(Filters(2019, 2024, regs=("32",)), p, OPTS).regs == ("53",)
+    assert policy.clamp(Filters(2019, 2024, regs=("53",), deps=("29", "59")), p, OPTS).deps == ("29",)
     d = Perimeter(deps=("29",))
-    assert partners.clamp(Filters(2019, 2024, deps=("35",)), d, OPTS).deps == ("29",)
+    assert policy.clamp(Filters(2019, 2024, deps=("35",)), d, OPTS).deps == ("29",)
     s = Perimeter(structures=("FAI-01",))
-    assert partners.clamp(Filters(2019, 2024, structures=("FAI-02",)), s, OPTS).structures == ("FAI-01",)
+    assert policy.clamp(Filters(2019, 2024, structures=("FAI-02",)), s, OPTS).structures == ("FAI-01",)
 
 
 @settings(max_examples=200, deadline=None)
@@ -84,7 +84,7 @@ def test_clamp_cannot_widen():
 def test_clamped_filters_stay_inside_perimeter(regs, deps, structures):
     f = Filters(2019, 2024, regs=tuple(regs), deps=tuple(deps), structures=tuple(structures))
     for p in [Perimeter(regs=("53",)), Perimeter(deps=("29", "56")), Perimeter(structures=("FAI-01",))]:
-        c = partners.clamp(f, p, OPTS)
+        c = policy.clamp(f, p, OPTS)
         if p.regs:
             assert c.regs and set(c.regs) <= set(p.regs)
             assert all(OPTS.departments[d][1] in p.regs for d in c.deps)
