@@ -4,7 +4,7 @@
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
 with followed as (
     select *
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages, $year_to)
     where is_followed(detected_year, created_year, abandoned_year, $year_from, $year_to)
 ),
 final as (
@@ -12,7 +12,7 @@ final as (
            p.insee_code, p.commune_name, p.dep_code, d.dep_name, p.reg_code, r.reg_name,
            p.epci_siren, e.epci_name, p.qpv_code,
            p.in_qpv, p.in_qpv_commune, p.in_contrat_ville, p.is_rural, p.is_frr, p.is_pvd, p.is_acv,
-           p.in_crte, p.in_gal,
+           p.in_crte, p.in_gal, p.in_ruralite,
            p.stage, p.abandon_stage, p.detected_on, p.study_on, p.created_on, p.abandoned_on,
            p.abandon_reason, p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme
     from followed p
