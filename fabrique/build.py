@@ -22,7 +22,7 @@ BUILD_ORDER = [
     "leader_gal", "leader_communes", "pvd_communes", "acv_communes",
     "contract_communes", "contract_keys", "contract_departments", "contracts",
     "structures", "structure_departments", "projects", "annual_activity",
-    "rejected_rows", "stage_order", "project_facts", "project_zonings",
+    "rejected_rows", "stage_order", "project_facts", "project_zonings", "project_contracts",
 ]
 # Macro files (queries/macros/<name>.sql), in order: later files call the macros of earlier ones.
 MACRO_FILES = ["scope", "coverage"]

@@ -43,30 +43,21 @@ from contract_departments cd
 join perimeter_departments(year_from, year_to, regs, deps, structure_ids, status) pd on pd.dep_code = cd.dep_code
 where fam is null or cd.family = fam;
 
--- projects reaching each contract: projects_n through the contract's own rule (its QPV, its communes);
--- projects_qpv_commune_n (contrats de ville) through a commune of the contract that has a QPV
+-- projects reaching each contract (project_contracts): projects_n through the contract's own rule (its QPV,
+-- its communes); projects_qpv_commune_n (contrats de ville) through a commune of the contract that has a QPV
 create or replace macro contract_hits(fam, threshold, year_from, year_to, regs, deps, structure_ids, status, iae, siae_types, zonages, stages) as table
-with reaching as (
-    select project_id, insee_code, qpv_code
+with reaching as materialized (
+    select project_id
     from reaching_projects(threshold, year_from, year_to, regs, deps, structure_ids, status, iae, siae_types,
                            zonages, stages)
-),
-hits as (
-    select k.family, k.contract_id, k.key_kind, r.project_id
-    from reaching r
-    join contract_keys k on k.key_kind = 'qpv' and k.key = r.qpv_code
-    where fam is null or k.family = fam
-    union all
-    select k.family, k.contract_id, k.key_kind, r.project_id
-    from reaching r
-    join contract_keys k on k.key_kind <> 'qpv' and k.key = r.insee_code
-    where fam is null or k.family = fam
 )
-select family, contract_id,
-       count(distinct project_id) filter (where key_kind <> 'qpv_commune') as projects_n,
-       count(distinct project_id) filter (where key_kind = 'qpv_commune') as projects_qpv_commune_n
-from hits
-group by family, contract_id;
+select pc.family, pc.contract_id,
+       count(distinct pc.project_id) filter (where pc.via = 'own') as projects_n,
+       count(distinct pc.project_id) filter (where pc.via = 'qpv_commune') as projects_qpv_commune_n
+from project_contracts pc
+join reaching r using (project_id)
+where fam is null or pc.family = fam
+group by pc.family, pc.contract_id;
 
 -- Rates of each family by territory of the level ('france': one row, 'reg', 'dep'): numerator and
 -- denominator for the chosen perimeter, the counts of both perimeters, the looser contrat de ville figure
@@ -79,11 +70,16 @@ with families as (
 ),
 -- each contract once per territory of the level; in the network's perimeter when one of its
 -- départements inside that territory is
-contract_territories as (
+contract_territories as materialized (
     select family, contract_id, territory_code(level, reg_code, dep_code) as territory_code,
            bool_or(in_reseau) as in_reseau
     from contract_placements(fam, year_from, year_to, regs, deps, structure_ids, status)
     group by all
+),
+hits as materialized (
+    select family, contract_id, projects_n, projects_qpv_commune_n
+    from contract_hits(fam, threshold, year_from, year_to, regs, deps, structure_ids, status, iae, siae_types,
+                       zonages, stages)
 ),
 counts as (
     select ct.family, ct.territory_code,
@@ -94,12 +90,10 @@ counts as (
            count(*) filter (where h.projects_qpv_commune_n > 0 and (perim = 'france' or ct.in_reseau))
                as covered_qpv_commune_n
     from contract_territories ct
-    left join contract_hits(fam, threshold, year_from, year_to, regs, deps, structure_ids, status, iae,
-                            siae_types, zonages, stages) h
-      on h.family = ct.family and h.contract_id = ct.contract_id
+    left join hits h on h.family = ct.family and h.contract_id = ct.contract_id
     group by all
 ),
-deps_in as (
+deps_in as materialized (
     select dep_code, reg_code, in_reseau, territory_code(level, reg_code, dep_code) as territory_code
     from perimeter_departments(year_from, year_to, regs, deps, structure_ids, status)
 ),
@@ -111,7 +105,7 @@ extents as (
     join communes c using (dep_code)
     group by d.territory_code
 ),
-qpv_quality as (
+qpv_quality as materialized (
     select d.territory_code, count(*) as qpv_code_missing_n
     from reaching_projects(threshold, year_from, year_to, regs, deps, structure_ids, status, iae, siae_types,
                            zonages, stages) p
@@ -149,7 +143,7 @@ left join departments dp on level = 'dep' and dp.dep_code = e.territory_code;
 -- The contracts of one family in the perimeter (and in the zone: $zone_reg / $zone_dep, null = all), each
 -- with the projects that reached it: the covered ones and the "zones blanches", with a point to draw.
 create or replace macro contract_list(fam, perim, threshold, zone_reg, zone_dep, year_from, year_to, regs, deps, structure_ids, status, iae, siae_types, zonages, stages) as table
-with placed as (
+with placed as materialized (
     select family, contract_id, bool_or(in_reseau) as in_reseau,
            bool_or((zone_reg is null or reg_code = zone_reg) and (zone_dep is null or dep_code = zone_dep)) as in_zone
     from contract_placements(fam, year_from, year_to, regs, deps, structure_ids, status)

@@ -20,10 +20,13 @@ create or replace macro status_code_at(joined_year, appellation_year, exit_year,
          when appellation_year <= y then 'appellation'
          else 'experimentation' end;
 
--- status label (as stored and as the `status` filter parameter carries it) in year y
+-- status label (as stored and as the `status` filter parameter carries it) in year y; the labels are read
+-- by uncorrelated lookups (computed once per query, not once per row)
 create or replace macro status_at(joined_year, appellation_year, exit_year, y) as
-    (select v.label from vocab_statuses v
-     where v.code = status_code_at(joined_year, appellation_year, exit_year, y));
+    case status_code_at(joined_year, appellation_year, exit_year, y)
+        when 'appellation' then (select v.label from vocab_statuses v where v.code = 'appellation')
+        when 'experimentation' then (select v.label from vocab_statuses v where v.code = 'experimentation')
+    end;
 
 -- rank of a stage given by its code (vocab_stages), so that no query types a rank
 create or replace macro stage_rank(stage_code) as
@@ -40,11 +43,14 @@ create or replace macro last_complete_year() as
 
 create or replace macro is_partial_year(y) as y > last_complete_year();
 
+-- status_end: the status label at the end of the period (null: not in the network then). The vocabulary is
+-- joined rather than looked up row by row (status_at): a join plans and runs several times faster.
 create or replace macro scoped_structures(regs, deps, structure_ids, status, year_to) as table
-select s.*, status_at(s.joined_year, s.appellation_year, s.exit_year, year_to) as status_end
+select s.*, v.label as status_end
 from structures s
+left join vocab_statuses v on v.code = status_code_at(s.joined_year, s.appellation_year, s.exit_year, year_to)
 where (structure_ids is null or list_contains(structure_ids, s.structure_id))
-  and (status is null or status_at(s.joined_year, s.appellation_year, s.exit_year, year_to) = status)
+  and (status is null or v.label = status)
   and (regs is null or s.structure_id in (
         select structure_id from structure_departments where list_contains(regs, reg_code)))
   and (deps is null or s.structure_id in (
@@ -55,8 +61,10 @@ select p.*
 from project_facts p
 where (structure_ids is null or list_contains(structure_ids, p.structure_id))
   and (status is null or p.structure_id in (
-        select s.structure_id from structures s
-        where status_at(s.joined_year, s.appellation_year, s.exit_year, year_to) = status))
+        select s.structure_id
+        from structures s
+        join vocab_statuses v on v.code = status_code_at(s.joined_year, s.appellation_year, s.exit_year, year_to)
+        where v.label = status))
   and (regs is null or list_contains(regs, p.reg_code))
   and (deps is null or list_contains(deps, p.dep_code))
   and (iae is null or p.is_iae = iae)
