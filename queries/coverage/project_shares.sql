@@ -19,13 +19,18 @@ total as (
 gal_loaded as (
     select exists (select 1 from leader_communes) as loaded
 ),
+-- project_zonings holds each (project, zoning) once: count() counts projects
+in_zoning as (
+    select pz.zoning, count(*) as projects_n
+    from project_zonings pz
+    where pz.project_id in (select project_id from projects)
+    group by pz.zoning
+),
 by_zoning as (
     select z.code as zoning, z.label as zoning_name, 10 * z.rank as zoning_order,
-           count(distinct pz.project_id) filter (where pz.project_id in (select project_id from projects))
-               as projects_n
+           coalesce(i.projects_n, 0) as projects_n
     from vocab_zonings z
-    left join project_zonings pz on pz.zoning = z.code
-    group by z.code, z.label, z.rank
+    left join in_zoning i on i.zoning = z.code
 ),
 others as (
     select 'qpv_commune' as zoning, 'Commune comptant un QPV' as zoning_name, 11 as zoning_order,
