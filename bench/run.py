@@ -63,6 +63,11 @@ QUERY_VARIANTS: dict[str, list[dict]] = {
     "coverage/rates": [{"level": "france", "family": None}, {"level": "reg", "family": "qpv"},
                        {"level": "dep", "family": None}],
     "coverage/contracts": [{"family": "qpv"}, {"family": "crte"}],
+    "coverage/contract_rates": [{"level": "france", "family": None, "perimetre": "reseau", "seuil": "detection"},
+                                {"level": "dep", "family": None, "perimetre": "france", "seuil": "etude"}],
+    "coverage/contract_list": [{"family": "qpv", "perimetre": "reseau", "seuil": "detection"},
+                               {"family": "frr", "perimetre": "france", "seuil": "detection"}],
+    "coverage/network_presence": [{"level": "dep"}, {"level": "epci"}],
     "iae/totals": [{"zoom_reg": None, "zoom_dep": None}],
     "iae/by_territory": [{"level": "reg", "zoom_reg": None, "zoom_dep": None},
                          {"level": "commune", "zoom_reg": None, "zoom_dep": None}],
@@ -156,47 +161,34 @@ def load_tables(path: Path, names: list[str]) -> dict:
 
 
 def pandas_rates(t: dict, year_from: int, year_to: int, level: str = "reg"):
-    """coverage/rates with no filter, every family, by région (or département): pandas version."""
+    """coverage/rates (France, détection) with no filter, every family, by région (or département): pandas
+    version. The contracts and their matching keys are the build tables (contract_departments, contract_keys);
+    matching the projects, counting and the rates are redone here. The CRTE à dominante rurale keep the
+    legacy family code 'crte' in that query."""
     import pandas as pd
     pf = t["project_facts"]
-    projects = pf.loc[pf["detected_year"].between(year_from, year_to),
-                      ["project_id", "insee_code", "qpv_code", "epci_siren"]]
-    communes = t["communes"][["insee_code", "dep_code"]]
+    projects = pf.loc[pf["detected_year"].between(year_from, year_to), ["project_id", "insee_code", "qpv_code"]]
+    keys = t["contract_keys"]
+    by_qpv = keys[keys["key_kind"] == "qpv"].merge(projects, left_on="key", right_on="qpv_code",
+                                                    suffixes=("_key", ""))
+    by_qpv = by_qpv[by_qpv["insee_code_key"].isna() | (by_qpv["insee_code_key"] == by_qpv["insee_code"])]
+    by_commune = keys[keys["key_kind"] == "commune"].merge(projects, left_on="key", right_on="insee_code",
+                                                            suffixes=("_key", ""))
+    reached = (pd.concat([by_qpv[["family", "contract_id"]], by_commune[["family", "contract_id"]]])
+               .drop_duplicates().assign(covered=1))
     deps = t["departments"][["dep_code", "reg_code", "dep_name"]]
-    placements = pd.concat([
-        t["qpv"][["qpv_code", "dep_code"]].rename(columns={"qpv_code": "contract_id"}).assign(family="qpv"),
-        t["contrat_ville_epci"][["epci_siren"]].merge(t["epci"][["epci_siren", "dep_code"]], on="epci_siren")
-        .rename(columns={"epci_siren": "contract_id"}).assign(family="ville"),
-        t["crte_communes"][["crte_id", "insee_code"]].merge(communes, on="insee_code")[["crte_id", "dep_code"]]
-        .drop_duplicates().rename(columns={"crte_id": "contract_id"}).assign(family="crte"),
-        t["leader_communes"][["gal_id", "insee_code"]].merge(communes, on="insee_code")[["gal_id", "dep_code"]]
-        .drop_duplicates().rename(columns={"gal_id": "contract_id"}).assign(family="leader"),
-        t["pvd_communes"][["insee_code"]].merge(communes, on="insee_code")
-        .rename(columns={"insee_code": "contract_id"}).assign(family="pvd"),
-        t["acv_communes"][["insee_code"]].merge(communes, on="insee_code")
-        .rename(columns={"insee_code": "contract_id"}).assign(family="acv"),
-    ], ignore_index=True)
-    ins = projects["insee_code"]
-    reached = pd.concat([
-        pd.DataFrame({"family": "qpv", "contract_id": projects["qpv_code"].dropna().unique()}),
-        pd.DataFrame({"family": "ville", "contract_id": projects.loc[
-            projects["epci_siren"].isin(t["contrat_ville_epci"]["epci_siren"]), "epci_siren"].unique()}),
-        pd.DataFrame({"family": "crte", "contract_id": t["crte_communes"].loc[
-            t["crte_communes"]["insee_code"].isin(ins), "crte_id"].unique()}),
-        pd.DataFrame({"family": "leader", "contract_id": t["leader_communes"].loc[
-            t["leader_communes"]["insee_code"].isin(ins), "gal_id"].unique()}),
-        pd.DataFrame({"family": "pvd", "contract_id": ins[ins.isin(t["pvd_communes"]["insee_code"])].unique()}),
-        pd.DataFrame({"family": "acv", "contract_id": ins[ins.isin(t["acv_communes"]["insee_code"])].unique()}),
-    ], ignore_index=True).assign(covered=1)
     terr_col = "reg_code" if level == "reg" else "dep_code"
-    ct = placements.merge(deps, on="dep_code")[["family", "contract_id", terr_col]].drop_duplicates()
+    ct = (t["contract_departments"][["family", "contract_id", "dep_code"]].merge(deps, on="dep_code")
+          [["family", "contract_id", terr_col]].drop_duplicates())
     ct = ct.merge(reached, on=["family", "contract_id"], how="left")
     counts = ct.groupby(["family", terr_col]).agg(contracts_n=("contract_id", "size"),
                                                     covered_n=("covered", "count")).reset_index()
-    families = pd.DataFrame({"family": ["qpv", "ville", "crte", "leader", "pvd", "acv"], "family_order": range(1, 7)})
+    families = (t["vocab_contract_families"][["code", "rank"]]
+                .rename(columns={"code": "family", "rank": "family_order"}))
     territories = pd.DataFrame({terr_col: deps[terr_col].drop_duplicates()})
     out = families.merge(territories, how="cross").merge(counts, on=["family", terr_col], how="left")
     out = out.rename(columns={terr_col: "territory_code"})
+    out["family"] = out["family"].replace({"ruralite": "crte"})
     pct = out["covered_n"] / out["contracts_n"].where(out["contracts_n"] != 0)
     out["covered_n"] = out["covered_n"].fillna(0).astype("int64")
     out["contracts_n"] = out["contracts_n"].fillna(0).astype("int64")
@@ -240,15 +232,16 @@ def pandas_iae_by_dep(t: dict, year_from: int, year_to: int):
 def pandas_funnel(t: dict, year_from: int, year_to: int):
     """pipeline/reached_by_stage (the funnel), no filter: pandas version."""
     import pandas as pd
-    steps = ["détection", "séance de créativité", "étude d'opportunité", "recherche de porteur", "amorçage", "créé"]
+    from fabrique import vocab
+    steps = [s.label for s in vocab.STAGES if s.is_step]   # the one declaration of the stages
     rank = {s: i for i, s in enumerate(steps, start=1)}
     pf = t["project_facts"]
     c = pf[pf["detected_year"].between(year_from, year_to)]
-    furthest = c["abandon_stage"].where(c["stage"] == "abandonné", c["stage"]).map(rank)
+    furthest = c["abandon_stage"].where(c["stage"] == vocab.STAGES["abandon"].label, c["stage"]).map(rank)
     hist = furthest.value_counts()
-    reached = [int(hist[hist.index >= r].sum()) for r in range(1, 7)]
+    reached = [int(hist[hist.index >= r].sum()) for r in range(1, len(steps) + 1)]
     top = max(reached) if reached else 0
-    return pd.DataFrame({"stage_rank": range(1, 7), "stage": steps, "reached_n": reached,
+    return pd.DataFrame({"stage_rank": range(1, len(steps) + 1), "stage": steps, "reached_n": reached,
                          "reached_pct": [n / top if top else None for n in reached]})
 
 
@@ -261,8 +254,8 @@ PANDAS_CASES = {
     "pipeline/reached_by_stage [funnel]": (
         "pipeline/reached_by_stage", {}, pandas_funnel, ["stage_rank"]),
 }
-PANDAS_TABLES = ["project_facts", "communes", "departments", "regions", "epci", "qpv", "contrat_ville_epci",
-                 "crte_communes", "leader_communes", "pvd_communes", "acv_communes"]
+PANDAS_TABLES = ["project_facts", "communes", "departments", "regions", "contract_keys", "contract_departments",
+                 "vocab_contract_families"]
 
 
 def compare_frames(a, b, keys: list[str]) -> tuple[bool, str]:

@@ -12,15 +12,20 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import config, reference
+from . import config, reference, vocab
 
-# Tables in dependency order; each is created from queries/build/<name>.sql.
+# Tables in dependency order; each is created from queries/build/<name>.sql. The vocabularies
+# (fabrique/vocab.py) are registered before them as vocab_<name> tables.
 BUILD_ORDER = [
-    "regions", "departments", "epci", "communes", "qpv", "qpv_communes", "contrat_ville_epci",
-    "crte", "crte_communes", "leader_gal", "leader_communes", "pvd_communes", "acv_communes",
-    "commune_history", "structures", "structure_departments", "projects", "annual_activity",
-    "rejected_rows", "stage_order", "project_facts",
+    "regions", "departments", "epci", "communes", "qpv", "qpv_communes", "commune_history",
+    "ept_communes", "contrat_ville_communes", "contrat_ville", "crte_communes", "crte",
+    "leader_gal", "leader_communes", "pvd_communes", "acv_communes",
+    "contract_communes", "contract_keys", "contract_departments", "contracts",
+    "structures", "structure_departments", "projects", "annual_activity",
+    "rejected_rows", "stage_order", "project_facts", "project_zonings", "project_contracts",
 ]
+# Macro files (queries/macros/<name>.sql), in order: later files call the macros of earlier ones.
+MACRO_FILES = ["scope", "coverage"]
 RECORD_TABLES = ["structures", "structure_departments", "projects", "annual_activity"]
 
 # The columns of each record frame, so that an empty frame still builds a typed table.
@@ -47,6 +52,10 @@ _EMPTY_TYPES = {
 }
 
 GAL_FILE = "leader_gal.csv"  # data/imports/leader_gal.csv once a GAL file has been imported
+# Where the LEADER GAL perimeters come from (build_info meta gal_source): an imported file always wins;
+# a demo build without one ships the demo's fictitious GAL; an import without one has none.
+GAL_SOURCES = {"import": "Fichier de GAL importé", "demo": "GAL fictifs du jeu de démonstration (données fictives)",
+               "aucun": "Aucun périmètre de GAL chargé"}
 
 VINTAGES = {
     "Communes, EPCI, départements, régions": "COG 2026 (géographie au 1er janvier 2026)",
@@ -57,6 +66,7 @@ VINTAGES = {
     "CRTE": "Liste ANCT fin 2022, périmètres EPCI 2026",
     "Grille de densité": "INSEE, 7 niveaux (COG 2025)",
     "France ruralités revitalisation": "Classement du 10 juillet 2025",
+    "EPT du Grand Paris (contrats de ville)": "Composition des 11 EPT et de Paris, stable depuis 2016 (codes COG 2026)",
 }
 
 
@@ -106,6 +116,7 @@ def _read_gal(db_path: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None, 
 def schema_version() -> str:
     """Fingerprint of what shapes the database (build, macro and check SQL): a change means rebuild."""
     h = hashlib.sha256()
+    h.update(repr([(v.name, v.frame().to_dict("records")) for v in vocab.ALL]).encode())
     for folder in ("build", "macros", "checks"):
         for path in sorted((config.QUERIES_DIR / folder).glob("*.sql")):
             h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -187,34 +198,56 @@ def _write(tmp: Path, records, *, kind, db_path, rejected, input_files, data_dat
         for name in RECORD_TABLES:
             sources["src_" + name] = _frame(name, records.get(name))
         sources["src_rejected_rows"] = _frame("rejected_rows", rejected)
-        gal, gal_communes, gal_path = _read_gal(db_path)
+        gal, gal_communes, gal_source, gal_path = _gal_perimeters(db_path, kind, records)
         sources["src_leader_gal"] = _frame("leader_gal", gal)
         sources["src_leader_communes"] = _frame("leader_communes", gal_communes)
+        for v in vocab.ALL:
+            sources[f"src_vocab_{v.name}"] = v.frame()
         for name, df in sources.items():
             con.register(name, df)
 
+        # The vocabularies first: build SQL, macros and checks join them instead of retyping labels.
+        for v in vocab.ALL:
+            con.execute(f'create table "vocab_{v.name}" as select * from "src_vocab_{v.name}" order by rank')
         for table in BUILD_ORDER:
             sql = (config.QUERIES_DIR / "build" / f"{table}.sql").read_text(encoding="utf-8")
             con.execute(f'create table "{table}" as {sql}')
-        con.execute((config.QUERIES_DIR / "macros" / "scope.sql").read_text(encoding="utf-8"))
         for name in sources:
             con.unregister(name)
+
+        counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in BUILD_ORDER}
+        # build_info before the macros: they read the data date from it (unfinished year).
+        _write_build_info(con, kind=kind, counts=counts, input_files=input_files, gal_path=gal_path,
+                          gal_source=gal_source, data_date=data_date)
+        for name in MACRO_FILES:
+            con.execute((config.QUERIES_DIR / "macros" / f"{name}.sql").read_text(encoding="utf-8"))
 
         failures = run_checks(con)
         if failures:
             raise BuildError("La nouvelle base ne respecte pas les règles ; l'ancienne est conservée.\n"
                              + "\n".join(failures))
-
-        counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in BUILD_ORDER}
-        _write_build_info(con, kind=kind, counts=counts, input_files=input_files, gal_path=gal_path,
-                          data_date=data_date)
         con.execute("checkpoint")
         return counts
     finally:
         con.close()
 
 
-def _write_build_info(con, *, kind, counts, input_files, gal_path, data_date) -> None:
+def _gal_perimeters(db_path: Path, kind: str, records) -> tuple:
+    """(gal, gal_communes, source, imported file): an imported GAL file, else the demo's fictitious GAL
+    for a demo build (regenerated when the records lack them, e.g. a rebuild of an older demo base)."""
+    gal, gal_communes, gal_path = _read_gal(db_path)
+    if gal_path is not None:
+        return gal, gal_communes, "import", gal_path
+    if kind == "demo":
+        gal, gal_communes = records.get("leader_gal"), records.get("leader_communes")
+        if gal is None or gal.empty:
+            from . import demo
+            gal, gal_communes = demo.gal_perimeters()
+        return gal, gal_communes, "demo", None
+    return None, None, "aucun", None
+
+
+def _write_build_info(con, *, kind, counts, input_files, gal_path, data_date, gal_source="aucun") -> None:
     now = dt.datetime.now().astimezone()
     rows = [
         ("meta", "build_id", uuid.uuid4().hex),
@@ -222,6 +255,7 @@ def _write_build_info(con, *, kind, counts, input_files, gal_path, data_date) ->
         ("meta", "dataset_kind", kind),
         ("meta", "data_date", data_date or now.date().isoformat()),
         ("meta", "schema_version", schema_version()),
+        ("meta", "gal_source", gal_source),
     ]
     for name in reference.REFERENCE_FILES:
         rows.append(("file", f"reference/{name}", _sha256(config.REFERENCE_DIR / name)))
@@ -230,6 +264,7 @@ def _write_build_info(con, *, kind, counts, input_files, gal_path, data_date) ->
     if gal_path is not None:
         rows.append(("file", f"imports/{gal_path.name}", _sha256(gal_path)))
     rows += [("vintage", k, v) for k, v in VINTAGES.items()]
+    rows.append(("vintage", "LEADER (GAL)", GAL_SOURCES[gal_source]))
     rows += [("rows", t, str(n)) for t, n in counts.items()]
     con.execute("create table build_info (section varchar, key varchar, value varchar)")
     con.executemany("insert into build_info values (?, ?, ?)", rows)

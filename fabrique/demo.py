@@ -132,12 +132,62 @@ def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.D
     projects = pd.DataFrame(projects)
     projects.insert(0, "project_id", [f"P{n:06d}" for n in range(1, len(projects) + 1)])
 
+    gal, gal_communes = gal_perimeters()
     return {
         "structures": structures,
         "structure_departments": structure_deps,
         "projects": projects,
         "annual_activity": _activity(rng, structures, as_of),
+        "leader_gal": gal,
+        "leader_communes": gal_communes,
     }
+
+
+# Fictitious LEADER GAL (no open national list of perimeters exists): about as many groups as the real
+# 308 GAL of 2023-2027, covering about as many communes (real GAL: about 82 % of the territory).
+GAL_TARGET_GROUPS = 300
+GAL_TARGET_COMMUNE_SHARE = 0.80
+
+
+def gal_perimeters() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fictitious GAL (données fictives): the most rural EPCI (share of their population in rural communes
+    of the INSEE density grid) until about 80 % of communes are covered, grouped by département into about
+    300 groups of neighbouring EPCI, named « GAL fictif n° 1 »... Deterministic: no random draw, so the
+    rest of the demo does not move. Returns (leader_gal: gal_id, gal_name; leader_communes: gal_id,
+    insee_code), the shape of an imported GAL file, which replaces them."""
+    communes = reference.cog_communes()[["insee_code", "epci_siren", "population_municipale", "lon", "lat"]]
+    rural = set(reference.read("grille_densite_communes.csv").query("is_rural == 'True'")["insee_code"])
+    epci = reference.read("epci.csv").set_index("epci_siren")
+    c = communes.dropna(subset=["epci_siren"]).assign(
+        pop=lambda d: d["population_municipale"].fillna(0).astype(float) + 1.0,
+        rural_pop=lambda d: np.where(d["insee_code"].isin(rural), d["pop"], 0.0),
+    )
+    c = c.assign(wlon=c["lon"] * c["pop"], wlat=c["lat"] * c["pop"])
+    e = c.groupby("epci_siren").agg(n=("insee_code", "size"), pop=("pop", "sum"), rural_pop=("rural_pop", "sum"),
+                                    wlon=("wlon", "sum"), wlat=("wlat", "sum"))
+    e = e.assign(share=e["rural_pop"] / e["pop"], lon=e["wlon"] / e["pop"], lat=e["wlat"] / e["pop"],
+                 dep=epci.loc[e.index, "main_dep_code"].to_numpy())
+    # most rural first (ties by SIREN), until the target share of communes is reached
+    e = e.reset_index().sort_values(["share", "epci_siren"], ascending=[False, True])
+    covered = e["n"].cumsum() / len(communes)
+    chosen = e[covered.shift(fill_value=0.0) < GAL_TARGET_COMMUNE_SHARE]
+    per_group = len(chosen) / GAL_TARGET_GROUPS
+    groups, members = [], []
+    for dep, g in chosen.groupby("dep", sort=True):
+        # neighbours: EPCI ordered by angle around the département's centre, cut into consecutive runs
+        angle = np.arctan2(g["lat"] - g["lat"].mean(), g["lon"] - g["lon"].mean())
+        g = g.assign(angle=angle).sort_values(["angle", "epci_siren"])
+        n_groups = max(1, int(round(len(g) / per_group)))
+        for part in np.array_split(g["epci_siren"].to_numpy(), n_groups):
+            number = len(groups) + 1
+            gal_id = f"GAL-FICTIF-{number:03d}"
+            groups.append({"gal_id": gal_id, "gal_name": f"GAL fictif n° {number}"})
+            members.append(pd.DataFrame({"gal_id": gal_id, "epci_siren": part}))
+    gal = pd.DataFrame(groups)
+    epci_members = pd.concat(members, ignore_index=True)
+    gal_communes = (epci_members.merge(c[["epci_siren", "insee_code"]], on="epci_siren")[["gal_id", "insee_code"]]
+                    .sort_values(["gal_id", "insee_code"]).reset_index(drop=True))
+    return gal, gal_communes
 
 
 class _Territory:

@@ -23,7 +23,7 @@ REFERENCE_FILES = [
     "communes.csv", "departements.csv", "regions.csv", "epci.csv",
     "qpv_2024_communes.csv", "pvd_communes.csv", "acv_communes.csv",
     "crte_communes.csv", "crte_groupements.csv", "frr_communes.csv",
-    "grille_densite_communes.csv", "communes_history.csv",
+    "grille_densite_communes.csv", "communes_history.csv", "ept_grand_paris_communes.csv",
     "departements.geojson", "regions.geojson",
 ]
 

@@ -152,5 +152,30 @@ LEVELS = Vocabulary("levels", [
     _t("commune", "Commune", lower="commune", plural="communes"),
 ])
 
+# Coverage denominator (URL `perimetre`): the contracts of the départements where the filtered structures
+# work, or every contract of the selected territory.
+PERIMETERS = Vocabulary("perimeters", [
+    _t("reseau", "Territoires du réseau",
+       rule="contrats situés dans les départements couverts par les structures retenues"),
+    _t("france", "France entière", rule="tous les contrats de la zone choisie (France par défaut)"),
+])
+
+# Coverage threshold (URL `seuil`): a contract counts as reached when a project of the period reached
+# this stage there (compared through stage ranks: `stage` is a code of STAGES).
+COVERAGE_THRESHOLDS = Vocabulary("coverage_thresholds", [
+    _t("detection", "Au moins un projet détecté", stage="detection"),
+    _t("etude", "Au moins un projet arrivé à l'étude d'opportunité", stage="etude"),
+    _t("creation", "Au moins un projet créé", stage="cree"),
+])
+
+# Who signs a contrat de ville: the EPCI holding the QPV, except in the Métropole du Grand Paris where the
+# établissements publics territoriaux (EPT) and the City of Paris sign.
+CONTRACT_UNIT_KINDS = Vocabulary("contract_unit_kinds", [
+    _t("epci", "EPCI"),
+    _t("ept", "Établissement public territorial (EPT)"),
+    _t("commune", "Ville de Paris"),
+])
+
 # Every vocabulary the build registers as a table vocab_<name>.
-ALL = [STAGES, STATUSES, IAE, SIAE_TYPES, ZONINGS, CONTRACT_FAMILIES, LEVELS]
+ALL = [STAGES, STATUSES, IAE, SIAE_TYPES, ZONINGS, CONTRACT_FAMILIES, LEVELS, PERIMETERS, COVERAGE_THRESHOLDS,
+       CONTRACT_UNIT_KINDS]

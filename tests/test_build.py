@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from fabrique import build, template
@@ -167,3 +168,99 @@ def test_records_of_a_database_built_before_a_column_existed_are_read_with_it_em
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from structures where exit_year is null").fetchone()[0] == 3
     con.close()
+
+
+# ---------------------------------------------------------------- vocabularies: one source, read everywhere
+
+def test_every_vocabulary_is_a_table_equal_to_its_declaration(db):
+    from fabrique import vocab
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for v in vocab.ALL:
+            table = con.execute(f'select * from "vocab_{v.name}" order by rank').df()
+            expected = v.frame()
+            assert list(table.columns) == list(expected.columns), v.name
+            assert table.astype(str).values.tolist() == expected.astype(str).values.tolist(), v.name
+        stage_order = con.execute("select stage_rank, stage, is_step, code from stage_order order by 1").fetchall()
+    finally:
+        con.close()
+    assert stage_order == [(i, t.label, t.is_step, t.code) for i, t in enumerate(vocab.STAGES, 1)]
+
+
+def test_sql_filters_and_template_read_the_same_vocabularies(db):
+    """Stages, statuses, SIAE types and zonings: the database tables, the filter bar's codes and the import
+    template's allowed values are the one declaration of fabrique/vocab.py."""
+    from fabrique import filters, schema, vocab
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        def codes(name):
+            return [r[0] for r in con.execute(f"select code from vocab_{name} order by rank").fetchall()]
+        def labels(name):
+            return [r[0] for r in con.execute(f"select label from vocab_{name} order by rank").fetchall()]
+        assert codes("zonings") == list(filters.ZONAGES) == vocab.ZONINGS.codes
+        assert "crte" not in codes("zonings")
+        assert labels("stages") == list(filters.STAGES.values()) == schema.STAGES
+        assert labels("statuses") == list(filters.STATUSES.values()) == schema.STATUSES
+        assert codes("siae_types") == filters.SIAE_TYPES == schema.SIAE_TYPES
+        template = {c.field: c.choices for cols in schema.SHEETS.values() for c in cols}
+        assert list(template["stage"]) == labels("stages") and list(template["status"]) == labels("statuses")
+        # every zoning's column exists in project_facts (the build also checks it: checks/zoning_columns.sql)
+        facts = {r[0] for r in con.execute("describe project_facts").fetchall()}
+        assert {t.column for t in vocab.ZONINGS} <= facts
+        assert codes("contract_families") == sorted(
+            {r[0] for r in con.execute("select distinct family from contracts").fetchall()} | {"leader"},
+            key=vocab.CONTRACT_FAMILIES.rank)
+    finally:
+        con.close()
+
+
+def test_a_zoning_declared_without_its_column_fails_the_build(tmp_path, monkeypatch):
+    from fabrique import vocab
+    broken = vocab.Vocabulary("zonings", [*vocab.ZONINGS.terms, vocab.Term("zrr", "ZRR", {"column": "is_zrr"})])
+    monkeypatch.setattr(vocab, "ALL", [broken if v.name == "zonings" else v for v in vocab.ALL])
+    with pytest.raises(build.BuildError, match="zoning_columns"):
+        build.build(tiny_records(), kind="import", db_path=tmp_path / "x.duckdb", archive=False)
+
+
+# ---------------------------------------------------------------- LEADER GAL: import, demo, none
+
+def meta(path: Path, key: str) -> str:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select value from build_info where section = 'meta' and key = ?", [key]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_gal_source_is_recorded(db, tmp_path):
+    assert meta(db, "gal_source") == "aucun" and count(db, "leader_gal") == 0  # an import without a GAL file
+    gal = tmp_path / "gal.csv"
+    gal.write_text("gal_id;gal_name;insee_code\nGAL1;GAL test;29003\n", encoding="utf-8")
+    assert cli(["import-gal", str(gal), "--db", str(db)]) == 0
+    assert meta(db, "gal_source") == "import" and count(db, "leader_gal") == 1
+
+
+def test_demo_build_uses_the_demo_gal_and_an_import_replaces_them(tmp_path):
+    from fabrique import demo
+    path = tmp_path / "demo.duckdb"
+    records = demo.generate()
+    build.build(records, kind="demo", db_path=path, archive=False)
+    assert meta(path, "gal_source") == "demo"
+    assert count(path, "leader_gal") == len(records["leader_gal"])
+    # a rebuild from the database's own records (make run after a SQL change) regenerates the same GAL
+    again, _, kind, data_date = build.read_records(path)
+    build.build(again, kind=kind, db_path=path, data_date=data_date, archive=False)
+    assert meta(path, "gal_source") == "demo" and count(path, "leader_gal") == len(records["leader_gal"])
+    # an imported GAL file wins over the fictitious ones
+    imports = build.imports_dir(path)
+    imports.mkdir()
+    (imports / build.GAL_FILE).write_text("gal_id,gal_name,insee_code\nG1,GAL réel,29003\n", encoding="utf-8")
+    build.build(records, kind="demo", db_path=path, archive=False)
+    assert meta(path, "gal_source") == "import" and count(path, "leader_gal") == 1
+
+
+def test_exit_before_entry_fails_the_build(tmp_path):
+    records = tiny_records()
+    records["structures"]["exit_year"] = pd.array([2010, None, None], dtype="Int64")  # S1 joined in 2015
+    with pytest.raises(build.BuildError, match="exit_before_entry"):
+        build.build(records, kind="import", db_path=tmp_path / "x.duckdb", archive=False)

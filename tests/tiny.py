@@ -58,6 +58,40 @@ def tiny_records() -> dict[str, pd.DataFrame]:
             "projects": projects, "annual_activity": annual_activity}
 
 
+def tiny_more_records() -> dict[str, pd.DataFrame]:
+    """tiny_records() plus a structure that left the network and two projects, for the rules of time and of
+    the Grand Paris contrats de ville (a separate set, so that every expectation on the tiny set holds):
+
+    S4 Fabrique test Seine-Saint-Denis: joined 2016, appellation 2019, left after 2021 (exit_year 2021),
+    seat 93066 Saint-Denis, covers 93. Status by year: expérimentation 2016-2018, appellation 2019-2021.
+    P11 (S4) Saint-Denis 93066 in QPV QN09328M (Franc Moisin - Cosmonautes - Cristino Garcia - Landy),
+        detected 2020-03-01, étude d'opportunité since 2020-10-01. Saint-Denis is in the EPT Plaine
+        Commune (200057867), which signs the contrat de ville there (not the Métropole du Grand Paris).
+    P12 (S1) Pontivy 56178 (no QPV), detected 2021-05-01, study 2021-09-01, created 2022-06-01 (1.0 ETP).
+        Pontivy is in the CRTE Pontivy Communauté (crte-53-56-11), à dominante rurale (63.8 %).
+    """
+    r = tiny_records()
+    s4 = pd.DataFrame([("S4", "Fabrique test Seine-Saint-Denis", "appellation", 2016, 2019, "93066", 2021)],
+                      columns=["structure_id", "name", "status", "joined_year", "appellation_year", "insee_code",
+                               "exit_year"])
+    structures = pd.concat([r["structures"].assign(exit_year=pd.NA), s4], ignore_index=True)
+    r["structures"] = structures.astype({"joined_year": "Int64", "appellation_year": "Int64", "exit_year": "Int64"})
+    r["structure_departments"] = pd.concat(
+        [r["structure_departments"], pd.DataFrame([("S4", "93")], columns=["structure_id", "dep_code"])],
+        ignore_index=True)
+    more = pd.DataFrame([
+        ("P11", "S4", "Ressourcerie Saint-Denis", "recyclerie", "93066", "QN09328M", "étude d'opportunité", None,
+         D(2020, 3, 1), D(2020, 10, 1), None, None, None, False, None, None, None, None),
+        ("P12", "S1", "Tiers-lieu Pontivy", "tiers-lieu", "56178", None, "créé", None,
+         D(2021, 5, 1), D(2021, 9, 1), D(2022, 6, 1), None, None, False, None, 1.0, None, None),
+    ], columns=r["projects"].columns)
+    r["projects"] = pd.concat([r["projects"], more], ignore_index=True)
+    activity = pd.DataFrame([("S4", 2020, 5, 2, 30), ("S4", 2021, 4, 1, 25)], columns=r["annual_activity"].columns)
+    r["annual_activity"] = pd.concat([r["annual_activity"], activity], ignore_index=True).astype(
+        {c: "Int64" for c in r["annual_activity"].columns[1:]})
+    return r
+
+
 def empty_records() -> dict[str, pd.DataFrame]:
     return {}
 

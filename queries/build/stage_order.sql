@@ -1,6 +1,7 @@
--- The stages of a project in their order (schema.STAGES); "abandonné" is an exit, not a step.
+-- The stages of a project in their order, from the one declaration (fabrique/vocab.py STAGES, registered
+-- as vocab_stages); "abandonné" is an exit, not a step. Queries compare stages through stage_rank, found
+-- by code (macro stage_rank), never through a typed rank.
 -- grain: one row per stage
-select * from (values
-    (1, 'détection', true), (2, 'séance de créativité', true), (3, 'étude d''opportunité', true),
-    (4, 'recherche de porteur', true), (5, 'amorçage', true), (6, 'créé', true), (7, 'abandonné', false)
-) as t(stage_rank, stage, is_step)
+select rank as stage_rank, label as stage, is_step, code
+from vocab_stages
+order by rank

@@ -1,55 +1,64 @@
--- Share of the projects detected in the period (within every filter) that lie under each contract or
--- zoning: in a QPV (project located in the quartier), in a commune with a QPV, in an EPCI under a
--- contrat de ville (proxy: EPCI with a QPV commune), in a rural commune (INSEE density grid), in a
--- PVD or ACV commune, in a CRTE, in a GAL. A project may be in several zonings: shares do not add up.
--- The GAL share is null (not 0) while no GAL perimeter has been imported.
+-- Share of the projects detected in the period (within every filter) that lie in each zoning: the
+-- zonings of the filter (vocab_zonings: QPV, rural commune, PVD, CRTE à dominante rurale, FRR, GAL, counted
+-- through project_zonings) and three more: in a commune that has a QPV (not the same as being in the
+-- quartier), in a commune under a contrat de ville, in an Action cœur de ville commune. A project may be in
+-- several zonings: shares do not add up. The LEADER share is null (not 0) while no GAL perimeter is loaded.
+-- qpv_code_missing_n (same on every row): projects counted that lie in a commune with a QPV but carry no
+-- QPV code, to show beside every QPV figure (the QPV code is optional in the import template).
 -- grain: one row per zoning
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
 with projects as (
-    select *
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
-    where detected_year between $year_from and $year_to
+    select project_id, in_qpv, in_qpv_commune, in_contrat_ville, is_acv
+    from period_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+),
+total as (
+    select count(*) as total_n,
+           count(*) filter (where in_qpv_commune and not in_qpv) as qpv_code_missing_n
+    from projects
 ),
 gal_loaded as (
     select exists (select 1 from leader_communes) as loaded
 ),
-counts as (
-    select count(*) as total_n,
-           count(*) filter (where in_qpv) as qpv_n,
-           count(*) filter (where in_qpv_commune) as qpv_commune_n,
-           count(*) filter (where in_contrat_ville) as ville_n,
-           count(*) filter (where is_rural) as rural_n,
-           count(*) filter (where is_pvd) as pvd_n,
-           count(*) filter (where is_acv) as acv_n,
-           count(*) filter (where in_crte) as crte_n,
-           count(*) filter (where in_gal) as gal_n
+-- project_zonings holds each (project, zoning) once: count() counts projects
+in_zoning as (
+    select pz.zoning, count(*) as projects_n
+    from project_zonings pz
+    where pz.project_id in (select project_id from projects)
+    group by pz.zoning
+),
+by_zoning as (
+    select z.code as zoning, z.label as zoning_name, 10 * z.rank as zoning_order,
+           coalesce(i.projects_n, 0) as projects_n
+    from vocab_zonings z
+    left join in_zoning i on i.zoning = z.code
+),
+others as (
+    select 'qpv_commune' as zoning, 'Commune comptant un QPV' as zoning_name, 11 as zoning_order,
+           count(*) filter (where in_qpv_commune) as projects_n
+    from projects
+    union all
+    select 'ville', 'Commune sous contrat de ville (EPCI, EPT ou Paris comptant un QPV)', 12,
+           count(*) filter (where in_contrat_ville)
+    from projects
+    union all
+    select 'acv', 'Action cœur de ville', 31, count(*) filter (where is_acv)
     from projects
 ),
 shares as (
-    select 1 as zoning_order, 'qpv' as zoning, 'Dans un quartier prioritaire (QPV)' as zoning_name,
-           qpv_n as projects_n, total_n
-    from counts
+    select * from by_zoning
     union all
-    select 2, 'qpv_commune', 'Dans une commune comptant un QPV', qpv_commune_n, total_n from counts
-    union all
-    select 3, 'ville', 'Dans un EPCI sous contrat de ville', ville_n, total_n from counts
-    union all
-    select 4, 'rural', 'Dans une commune rurale', rural_n, total_n from counts
-    union all
-    select 5, 'pvd', 'Dans une petite ville de demain', pvd_n, total_n from counts
-    union all
-    select 6, 'acv', 'Dans une ville Action cœur de ville', acv_n, total_n from counts
-    union all
-    select 7, 'crte', 'Dans un contrat de ruralité (CRTE)', crte_n, total_n from counts
-    union all
-    select 8, 'gal', 'Dans un territoire LEADER (GAL)',
-           case when (select loaded from gal_loaded) then gal_n end, total_n from counts
+    select * from others
 ),
 final as (
-    select zoning, zoning_name, projects_n, total_n,
-           projects_n / nullif(total_n, 0) as share_pct,
-           zoning_order
-    from shares
+    select s.zoning, s.zoning_name,
+           case when s.zoning <> 'leader' or (select loaded from gal_loaded) then s.projects_n end as projects_n,
+           t.total_n,
+           case when s.zoning <> 'leader' or (select loaded from gal_loaded) then s.projects_n end
+               / nullif(t.total_n, 0) as share_pct,
+           t.qpv_code_missing_n,
+           s.zoning_order
+    from shares s
+    cross join total t
 )
 select * exclude (zoning_order) from final
 order by zoning_order

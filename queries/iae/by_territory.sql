@@ -24,9 +24,8 @@ projects as (
                        when 'epci' then coalesce(p.epci_siren, p.insee_code)
                        else p.insee_code end as code,
            p.created_year <= $year_to as created_in_time
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
+    from period_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
     where p.is_iae
-      and p.detected_year between $year_from and $year_to
       and p.dep_code in (select dep_code from perimeter_deps)
 ),
 -- extent of each territory (its communes' centroids), to frame the map on a zoomed perimeter

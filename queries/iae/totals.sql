@@ -13,9 +13,8 @@ with perimeter_deps as (
 ),
 projects as (
     select p.*, p.created_year <= $year_to as created_in_time
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
+    from period_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
     where p.is_iae
-      and p.detected_year between $year_from and $year_to
       and p.dep_code in (select dep_code from perimeter_deps)
 ),
 counts as (

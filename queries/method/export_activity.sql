@@ -1,8 +1,9 @@
--- Activity declared by the structures in scope, year by year within the period, for the download.
+-- Activity declared by the structures in scope, year by year within the period, for the download
+-- (studies_n are the studies the structures declare, partners_n the partners each declares).
 -- grain: one row per (structure_id, year)
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status
 with scoped as (
-    select * from scoped_structures($regs, $deps, $structure_ids, $status)
+    select * from scoped_structures($regs, $deps, $structure_ids, $status, $year_to)
 ),
 final as (
     select a.structure_id, s.name as structure_name, s.status, a.year,

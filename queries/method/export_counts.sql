@@ -3,13 +3,12 @@
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
 with projects as (
     select count(*) as projects_n
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
-    where is_followed(detected_year, created_year, abandoned_year, $year_from, $year_to)
+    from followed_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
 ),
 activity as (
     select count(*) as activity_n
     from annual_activity
-    where structure_id in (select structure_id from scoped_structures($regs, $deps, $structure_ids, $status))
+    where structure_id in (select structure_id from scoped_structures($regs, $deps, $structure_ids, $status, $year_to))
       and year between $year_from and $year_to
 ),
 final as (

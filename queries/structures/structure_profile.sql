@@ -1,5 +1,6 @@
--- Identity card of one structure: status today, years of entry and appellation, seat, and its
--- territory in words ('Finistère (29), Morbihan (56)' and the régions).
+-- Identity card of one structure: status today, years of entry, appellation and exit (exit_year: last
+-- year in the network, null: still in it), seat, and its territory in words ('Finistère (29), Morbihan
+-- (56)' and the régions).
 -- grain: one row (none when $structure_id is unknown)
 -- params: $structure_id
 with territory as (
@@ -13,7 +14,8 @@ with territory as (
 final as (
     select s.structure_id, s.name, s.status, s.joined_year, s.appellation_year,
            s.commune_name, s.dep_code, d.dep_name, r.reg_name,
-           coalesce(t.departments, 'non renseigné') as departments, coalesce(t.regions, '') as regions
+           coalesce(t.departments, 'non renseigné') as departments, coalesce(t.regions, '') as regions,
+           s.exit_year
     from structures s
     left join departments d using (dep_code)
     left join regions r on r.reg_code = s.reg_code

@@ -1,15 +1,13 @@
--- Départements covered by the territory of at least one structure in scope (network presence),
--- within the selected régions and départements.
+-- Départements covered by the territory of at least one structure in scope active at the end of the
+-- period (network presence), within the selected régions and départements.
 -- grain: one row per dep_code covered
 -- params: $year_to, $regs, $deps, $structure_ids, $status
-with scoped as (
-    select * from scoped_structures($regs, $deps, $structure_ids, $status) where joined_year <= $year_to
-),
-covered as (
+with covered as (
     select sd.dep_code, count(*) as structures_n, string_agg(s.name, ', ' order by s.name) as structure_names
-    from scoped s
+    from scoped_structures($regs, $deps, $structure_ids, $status, $year_to) s
     join structure_departments sd using (structure_id)
-    where ($regs is null or list_contains($regs, sd.reg_code))
+    where is_active(s.joined_year, s.exit_year, $year_to)
+      and ($regs is null or list_contains($regs, sd.reg_code))
       and ($deps is null or list_contains($deps, sd.dep_code))
     group by sd.dep_code
 ),

@@ -256,8 +256,9 @@ async def run_load(base: str, db_path: Path, new_db: Path, pid: int | None, repo
     async def swap():
         await asyncio.sleep(SECONDS / 2)
         # An import replacing the served database: the same atomic build the CLI runs (temporary
-        # file, checks, os.replace), with the records whose figures `new_db` holds.
-        await asyncio.to_thread(build.build, demo.generate(seed=NEW_SEED), kind="import", db_path=db_path,
+        # file, checks, os.replace), with the records whose figures `new_db` holds. Built as a demo
+        # set: real imported data would close the staff view to these link-less browsers (roles).
+        await asyncio.to_thread(build.build, demo.generate(seed=NEW_SEED), kind="demo", db_path=db_path,
                                 data_date="2026-11-26", archive=False)
         state["swap_done"] = time.monotonic()
 
@@ -302,7 +303,7 @@ def test_concurrent_sessions_survive_a_database_swap(tmp_path_factory):
     folder = tmp_path_factory.mktemp("load")
     served, replacement = folder / "fabrique.duckdb", folder / "replacement.duckdb"
     build.build(demo.generate(), kind="demo", db_path=served, data_date="2026-10-31", archive=False)
-    build.build(demo.generate(seed=NEW_SEED), kind="import", db_path=replacement, data_date="2026-11-26",
+    build.build(demo.generate(seed=NEW_SEED), kind="demo", db_path=replacement, data_date="2026-11-26",
                 archive=False)
     artefacts = ARTIFACTS
     artefacts.mkdir(exist_ok=True)
