@@ -20,6 +20,9 @@ BUILD_ORDER = [
     "crte", "crte_communes", "leader_gal", "leader_communes", "pvd_communes", "acv_communes",
     "commune_history", "structures", "structure_departments", "projects", "annual_activity",
     "rejected_rows", "stage_order", "project_facts",
+    # territory sheet and carnet: search list, zoning membership, context statistics
+    "territories", "zoning_communes", "unemployment_rates", "unemployment_zones", "commune_employment_zones",
+    "siae_employment", "filosofi_epci", "filosofi_communes",
 ]
 RECORD_TABLES = ["structures", "structure_departments", "projects", "annual_activity"]
 
@@ -57,6 +60,10 @@ VINTAGES = {
     "CRTE": "Liste ANCT fin 2022, périmètres EPCI 2026",
     "Grille de densité": "INSEE, 7 niveaux (COG 2025)",
     "France ruralités revitalisation": "Classement du 10 juillet 2025",
+    "Taux de chômage localisé": "INSEE, trimestriel CVS : départements et régions jusqu'au T4 2024, "
+                                "zones d'emploi 2020 jusqu'au T3 2023",
+    "Revenus et pauvreté": "INSEE Filosofi 2021 (EPCI et communes, hors secret statistique)",
+    "Salariés en insertion (SIAE)": "ASP, Pacte d'ambition IAE, fin septembre 2022",
 }
 
 
