@@ -58,36 +58,42 @@ structures_here as (
     where s.joined_year <= $year_to and (s.exit_year is null or s.exit_year >= $year_from)
     group by k.role
 ),
-projects as (
-    select cc.role, p.project_id, p.is_iae, p.detected_year, p.created_year, p.jobs_etp, p.insertion_jobs_etp
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages) p
-    join compared_communes cc using (insee_code)
-),
-network as (
-    select role,
+-- network figures per commune first (one pass over the projects), then summed per compared territory
+commune_network as (
+    select insee_code,
            count(*) filter (where detected_year between $year_from and $year_to) as projects_n,
            count(*) filter (where detected_year between $year_from and $year_to and is_iae) as iae_projects_n,
            count(*) filter (where created_year between $year_from and $year_to) as creations_n,
            coalesce(sum(jobs_etp) filter (where created_year between $year_from and $year_to), 0) as jobs_etp,
            coalesce(sum(insertion_jobs_etp) filter (where created_year between $year_from and $year_to), 0)
                as insertion_jobs_etp
-    from projects
-    group by role
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    group by insee_code
+),
+network as (
+    select cc.role, sum(n.projects_n) as projects_n, sum(n.iae_projects_n) as iae_projects_n,
+           sum(n.creations_n) as creations_n, sum(n.jobs_etp) as jobs_etp,
+           sum(n.insertion_jobs_etp) as insertion_jobs_etp
+    from compared_communes cc
+    join commune_network n using (insee_code)
+    group by cc.role
 ),
 -- unemployment: the series of each row, read at the territory's latest quarter
+-- zone d'emploi of an EPCI or commune row: the zone holding most of its population
+main_zones as (
+    select cc.role, z.ze_code
+    from compared_communes cc
+    join commune_employment_zones z using (insee_code)
+    where cc.role in (select role from compared where level in ('epci', 'commune'))
+    group by cc.role, z.ze_code
+    qualify row_number() over (partition by cc.role order by sum(cc.population) desc, z.ze_code) = 1
+),
 series_key as (
     select k.role,
            case when k.level in ('epci', 'commune') then 'ze' else k.level end as level,
-           case when k.level in ('epci', 'commune') then (
-                    select z.ze_code
-                    from compared_communes cc
-                    join commune_employment_zones z using (insee_code)
-                    where cc.role = k.role
-                    group by z.ze_code
-                    order by sum(cc.population) desc, z.ze_code
-                    limit 1)
-                else k.code end as code
+           case when k.level in ('epci', 'commune') then m.ze_code else k.code end as code
     from compared k
+    left join main_zones m using (role)
 ),
 unemployment_series as (
     select 'ze' as level, ze_code as code, year * 4 + quarter - 1 as q, year, quarter, rate_pct
