@@ -727,11 +727,11 @@ def card_zonings(r) -> tuple[str, ...]:
         out.append(f"CRTE à dominante rurale : {r.ruralite_names}")
     if r.is_rural:
         out.append("Commune rurale")
-    if r.in_frr:
+    if r.is_frr:
         out.append("FRR")
-    if r.in_pvd:
+    if r.is_pvd:
         out.append("Petite ville de demain")
-    if r.in_acv:
+    if r.is_acv:
         out.append("Action cœur de ville")
     if not _missing(r.leader_names):
         out.append(f"GAL : {r.leader_names}")
@@ -794,7 +794,7 @@ CARNET_EXPORT_COLUMNS = [
     "project_id", "title", "structure_id", "structure_name", "insee_code", "commune_name", "epci_siren",
     "epci_name", "dep_code", "dep_name", "reg_code", "reg_name", "sector", "detected_on", "study_on",
     "created_on", "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp", "programme", "qpv_code", "qpv_name",
-    "ville_names", "ruralite_names", "is_rural", "in_frr", "in_pvd", "in_acv", "leader_names",
+    "ville_names", "ruralite_names", "is_rural", "is_frr", "is_pvd", "is_acv", "leader_names",
 ]
 
 

@@ -34,8 +34,8 @@ def test_one_row_per_created_project_with_every_card_field(tiny_db):
     assert sorted(df.index) == ["P01", "P02", "P05", "P06", "P10"]
     cols = ["title", "structure_name", "commune_name", "epci_name", "dep_name", "reg_name", "sector",
             "detected_on", "study_on", "created_on", "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp",
-            "programme", "qpv_name", "ville_names", "ruralite_names", "leader_names", "is_rural", "in_frr", "in_pvd",
-            "in_acv"]
+            "programme", "qpv_name", "ville_names", "ruralite_names", "leader_names", "is_rural", "is_frr", "is_pvd",
+            "is_acv"]
     got = literal_rows(df.loc[["P01", "P02", "P06", "P10"], cols])
     ts = lambda y, m, d: dt.datetime(y, m, d)  # noqa: E731 (dates come back as timestamps)
     assert got == [
@@ -123,3 +123,22 @@ def test_export_frame_keeps_typed_values(tiny_db):
     out = territory.carnet_export(run(tiny_db))
     assert list(out.columns) == territory.CARNET_EXPORT_COLUMNS
     assert len(out) == 5 and out["jobs_etp"].sum() == pytest.approx(13.0)  # 3 + 2 + 2.5 + 4 + 1.5
+
+
+def test_xlsx_export_has_french_headers_and_the_demo_stamp(tiny_db):
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from fabrique import export
+    assert [c for c in territory.CARNET_EXPORT_COLUMNS if c not in export.LABELS] == []
+    ctx = export.Context(filters=(("Période", "2015 à 2023"),), exported_at=dt.datetime(2026, 11, 30, 9, 0),
+                         data_date="2026-10-31", demo=True)
+    wb = load_workbook(io.BytesIO(export.to_xlsx_bytes({"carnet": territory.carnet_export(run(tiny_db))}, ctx)))
+    ws = wb["carnet"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:4] == ["Identifiant projet", "Titre du projet", "Identifiant structure", "Structure"]
+    assert "CRTE à dominante rurale" in headers and headers[-1] == export.CONTEXT_COLUMN
+    assert ws.max_row == 6                                               # header + five created projects
+    assert ws.cell(2, len(headers)).value.startswith("DONNÉES FICTIVES")

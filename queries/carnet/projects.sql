@@ -1,9 +1,9 @@
 -- The « Carnet de projets »: every project created in the period within the filters, with every field of
 -- its card: title, structure, commune and its EPCI, département and région, sector, dates of detection,
 -- study and creation, IAE and SIAE type, jobs and insertion posts, programme, and the zonings and
--- contracts it sits in (QPV through its qpv_code; the others through its commune, from zoning_communes:
--- contrat de ville unit, CRTE à dominante rurale, GAL as names, several joined by « ; »; rural commune,
--- FRR, PVD, ACV as flags). Ordered for grouping: $group_by 'structure' (structure, then territory, then
+-- contracts it sits in: QPV through its qpv_code; contrat de ville unit, CRTE à dominante rurale and GAL
+-- through its commune (zoning_communes), as names, several joined by « ; »; rural commune, FRR, PVD, ACV
+-- as the flags of project_facts. Ordered for grouping: $group_by 'structure' (structure, then territory, then
 -- date) or 'territoire' (région, département, commune, then date).
 -- grain: one row per project created in the period
 -- params: $group_by, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
@@ -16,12 +16,10 @@ zonings as (
     select z.insee_code,
            string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'ville') as ville_names,
            string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'ruralite') as ruralite_names,
-           string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'leader') as leader_names,
-           bool_or(z.family = 'frr') as in_frr,
-           bool_or(z.family = 'pvd') as in_pvd,
-           bool_or(z.family = 'acv') as in_acv
+           string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'leader') as leader_names
     from zoning_communes z
-    where z.insee_code in (select insee_code from created)
+    where z.family in ('ville', 'ruralite', 'leader')
+      and z.insee_code in (select insee_code from created)
     group by z.insee_code
 ),
 final as (
@@ -31,10 +29,7 @@ final as (
            p.detected_on, p.study_on, p.created_on, p.created_year,
            p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme,
            p.qpv_code, q.qpv_name, p.is_rural,
-           z.ville_names, z.ruralite_names, z.leader_names,
-           coalesce(z.in_frr, false) as in_frr,
-           coalesce(z.in_pvd, false) as in_pvd,
-           coalesce(z.in_acv, false) as in_acv
+           z.ville_names, z.ruralite_names, z.leader_names, p.is_frr, p.is_pvd, p.is_acv
     from created p
     left join structures s using (structure_id)
     left join epci e on e.epci_siren = p.epci_siren
