@@ -397,6 +397,10 @@ def zoning_families(zonings: pd.DataFrame, *, gal_loaded: bool = True) -> list[F
     return out
 
 
+def _family_rank() -> dict[str, int]:
+    return {code: i for i, code in enumerate(vocab.CONTRACT_FAMILIES.codes, 1)}
+
+
 def _names(names: tuple[str, ...], shown: int = 12) -> str:
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f" et {fmt.number(more)} {_plural(more, 'autre', 'autres')}" if more > 0 else "")
@@ -423,7 +427,7 @@ def zonings_section(zonings: pd.DataFrame, choice: Choice, period: str, *, prote
         facts.append(Fact(s.label, value, s.source, note=note, raw=s.zones_n))
     table = zonings.copy()
     table["Famille"] = [vocab.CONTRACT_FAMILIES.label(f) for f in table["family"]]
-    table["rank"] = [vocab.CONTRACT_FAMILIES.rank(f) for f in table["family"]]
+    table["rank"] = table["family"].map(_family_rank())
     table = table.sort_values(["rank", "is_covered", "zone_name"])
     display = pd.DataFrame({
         "Famille": table["Famille"],
@@ -573,7 +577,7 @@ def network_section(structures: pd.DataFrame, stages: pd.DataFrame, by_type: pd.
                                      for v, c in zip(siae["insertion_jobs_etp"], siae["creations_n"])],
     })
     blank = zonings[~zonings["is_covered"].astype(bool)].copy()
-    blank["rank"] = [vocab.CONTRACT_FAMILIES.rank(f) for f in blank["family"]]
+    blank["rank"] = blank["family"].map(_family_rank())
     blank = blank.sort_values(["rank", "zone_name"])
     blank_table = pd.DataFrame({
         "Famille": [vocab.CONTRACT_FAMILIES.label(f) for f in blank["family"]],
@@ -620,15 +624,15 @@ _RATE_COUNTS = {"projects_per_100k": "projects_n", "iae_projects_per_100k": "iae
 
 def comparison_table(comparison: pd.DataFrame, *, protect: bool = False) -> pd.DataFrame:
     """One row per ratio, one column per compared territory (territory, parent, France)."""
-    heads = [r.name if r.role == "france" else f"{r.name} ({vocab.LEVELS[r.level].lower})"
-             for r in comparison.itertuples()]
+    records = list(comparison.itertuples())   # once: itertuples builds a class per call
+    heads = [r.name if r.role == "france" else f"{r.name} ({vocab.LEVELS[r.level].lower})" for r in records]
     out = {"Indicateur": [], **{h: [] for h in heads}}
     periods = comparison["unemployment_period"].dropna()
     for col, (label, kind) in COMPARISON_ROWS.items():
         if col == "unemployment_rate_pct" and len(periods):
             label = f"{label} ({periods.iloc[0]})"
         out["Indicateur"].append(label)
-        for head, r in zip(heads, comparison.itertuples()):
+        for head, r in zip(heads, records):
             count = _RATE_COUNTS.get(col)
             if count and _masked(getattr(r, count), protect and r.level in ("epci", "commune")):
                 out[head].append("non diffusé")
@@ -661,9 +665,12 @@ def map_section(communes: pd.DataFrame, choice: Choice, *, protect: bool = False
     With protect, counts of 1 and 2 are blanked in the data and labelled « < 3 »."""
     data = communes.copy()
     for col in ("projects_n", "qpv_projects_n", "creations_n"):
-        data[col + "_label"] = [_count(v, protect) for v in data[col]]
+        n = data[col].fillna(0).astype(int)
+        small = (n > 0) & (n < 3) if protect else pd.Series(False, index=n.index)
+        # thousands with a narrow no-break space, as fmt.number (vectorised: a région has 5,000 communes)
+        data[col + "_label"] = n.map(lambda v: f"{v:,}".replace(",", fmt.NBSP)).mask(small, "< 3")
         if protect:
-            data[col] = data[col].astype("Int64").mask((data[col] > 0) & (data[col] < 3))
+            data[col] = n.astype("Int64").mask(small)
     return Section("carte", "Carte du territoire et de ses communes", (),
                    notes=("Communes placées à leur centroïde (IGN ADMIN EXPRESS) ; zonages : "
                           + ", ".join(vocab.CONTRACT_FAMILIES.labels) + ".",),
