@@ -4,6 +4,7 @@ Search and URL checks run against the real territory list (tiny database: its re
 real ones); the sheet's network figures are those of the ten tiny projects (tests/test_queries_territoire.py
 computes them by hand).
 """
+import pandas as pd
 import pytest
 
 from fabrique import db, territory
@@ -239,3 +240,26 @@ def test_gal_not_loaded_reads_not_filled(run):
 ])
 def test_parse_grouping(raw, expected):
     assert territory.parse_grouping(raw) == expected
+
+
+@pytest.mark.parametrize("niveau, code", [
+    ("commune", "29155"),   # Ouessant: no EPCI (legal exception)
+    ("commune", "15031"),   # Celles: re-created in 2025, no zone d'emploi
+    ("commune", "97611"),   # Mamoudzou: Mayotte, no unemployment series, no Filosofi
+    ("commune", "75056"),   # Paris: commune and département at once
+    ("epci", "200054781"),  # Métropole du Grand Paris: six départements
+    ("reg", "06"),          # Mayotte as a région
+])
+def test_sheets_of_unusual_territories_build(run, niveau, code):
+    choice, notice = territory.parse_choice(niveau, code, run=run)
+    assert notice is None
+    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run, protect=True)
+    assert len(sheet.sections) == 6
+    if code == "29155":
+        assert "EPCI" not in facts(sheet.section("identite"))
+    if code == "15031":
+        ctx = facts(sheet.section("contexte"))
+        assert not any("zone d'emploi" in label for label in ctx)          # none is guessed
+        comp = sheet.section("comparaison").data["comparison"].set_index("role")
+        assert pd.isna(comp.loc["territoire", "unemployment_rate_pct"])
+        assert comp.loc["parent", "unemployment_period"] == "T4 2024"       # the national latest quarter
