@@ -683,13 +683,16 @@ SHEET_QUERIES = ["identity", "density_profile", "zonings", "context", "structure
                  "iae_by_siae_type", "comparison", "communes_map"]
 
 
-def sheet(choice: Choice, params: dict, *, run: Runner, protect: bool = False, gal_loaded: bool = True) -> Sheet:
+def sheet(choice: Choice, params: dict, *, run: Runner, protect: bool = False, gal_loaded: bool | None = None) -> Sheet:
     """Every section of a territory's sheet, in the issue's order.
 
     params: the filter parameters (filters.Filters.params()); protect: partner view (small counts);
-    gal_loaded: whether GAL perimeters exist (imported or demo), else LEADER reads « non renseigné »."""
+    gal_loaded: whether GAL perimeters exist (imported or demo), else LEADER reads « non renseigné »;
+    None: read it from the database (territoire/families_loaded)."""
     p = {**params, **choice.params()}
     rows = {name: run(f"territoire/{name}", p) for name in SHEET_QUERIES}
+    if gal_loaded is None:
+        gal_loaded = "leader" in set(run("territoire/families_loaded", {})["family"])
     period = period_text(params["year_from"], params["year_to"])
     return Sheet(choice, period, (
         identity_section(rows["identity"], rows["density_profile"]),

@@ -224,9 +224,13 @@ def test_sheet_of_a_territory_without_project_keeps_its_context(run):
 
 
 def test_gal_not_loaded_reads_not_filled(run):
+    # The tiny database has no GAL file: LEADER is « non renseigné », not « aucun GAL ».
     choice = territory.parse_choice("dep", "29", run=run)[0]
-    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run, gal_loaded=False)
-    assert facts(sheet.section("zonages"))["LEADER (GAL)"][0] == "non renseigné"
+    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run)
+    assert facts(sheet.section("zonages"))["LEADER (GAL)"] == ("non renseigné", "")
+    assert facts(sheet.section("zonages"))["Petites villes de demain"][0] == "39 communes PVD"
+    loaded = territory.sheet(choice, Filters(2015, 2023).params(), run=run, gal_loaded=True)
+    assert facts(loaded.section("zonages"))["LEADER (GAL)"][0] == "aucun GAL"
 
 
 # ---------------------------------------------------------------- carnet grouping in the URL
