@@ -23,6 +23,7 @@ Runner = Callable[[str, dict], pd.DataFrame]
 URL_LEVEL, URL_CODE, URL_GROUP = "niveau", "code", "grouper"
 MAX_TEXT = 100          # longer search texts are cut: nobody types a territory name that long
 MAX_SHOWN = 40          # characters of a bad URL value echoed in a notice
+MAX_MATCHES = 50        # a search box never lists more
 
 # Well-formed codes of each level (upper case): a malformed one is refused before any query runs.
 CODE_FORMATS = {
@@ -56,7 +57,7 @@ ZONING_SOURCES = {
     "ruralite": "ANCT, CRTE (liste fin 2022) ; à dominante rurale : au moins la moitié de la population "
                 "municipale dans des communes rurales (grille de densité, niveaux 5 à 7)",
     "frr": "France ruralités revitalisation, classement du 10 juillet 2025",
-    "leader": "Périmètres des GAL importés (aucune liste nationale ouverte)",
+    "leader": "Périmètres des GAL importés, aucune liste nationale ouverte (jeu de démonstration : GAL fictifs)",
     "pvd": "ANCT, Petites villes de demain (liste d'avril 2026)",
     "acv": "ANCT, Action cœur de ville (liste de juillet 2025)",
 }
@@ -124,7 +125,7 @@ class Match:
 
 def _where(level: str, code: str, reg_name, dep_name, dep_code) -> str:
     if level == "reg":
-        return vocab.LEVELS.label("reg").lower()
+        return vocab.LEVELS["reg"].lower
     if level == "dep":
         return f"{vocab.LEVELS['dep'].lower} ({code}), {reg_name}"
     return f"{vocab.LEVELS[level].lower}, {dep_name} ({dep_code})"
@@ -138,7 +139,7 @@ def search(text: str, limit: int = 10, *, run: Runner) -> list[Match]:
         return []
     rows = run("territoire/search", {
         "text": norm, "tokens": norm.split(), "code": text.strip().upper(),
-        "levels": vocab.LEVELS.codes, "limit": int(limit),
+        "levels": vocab.LEVELS.codes, "limit": max(1, min(int(limit), MAX_MATCHES)),
     })
     return [Match(r.level, r.code, r.name, f"{r.name} — {_where(r.level, r.code, r.reg_name, r.dep_name, r.dep_code)}",
                   None if pd.isna(r.population) else int(r.population))
@@ -265,7 +266,8 @@ class Fact:
 @dataclass(frozen=True)
 class Section:
     """One part of the sheet, in the order of the issue. tables: display-ready (French headers, French
-    formats, protected counts); data: the raw rows behind charts and maps."""
+    formats, protected counts); data: the rows behind charts and maps, with the same protection (counts
+    of 1 and 2 and the figures derived from them blank where the tables read « < 3 »)."""
     key: str
     title: str
     facts: tuple[Fact, ...] = ()
@@ -295,6 +297,23 @@ def _count(n, protect: bool) -> str:
 
 def _masked(n, protect: bool) -> bool:
     return protect and not _missing(n) and 0 < int(n) < 3
+
+
+def _blank_small(df: pd.DataFrame, rules: Mapping[str, Iterable[str]], protect: bool,
+                 rows: pd.Series | None = None) -> pd.DataFrame:
+    """A copy where each count of 1 or 2 (rules: count column -> columns derived from it) is blank, with
+    its derived columns, on the protected rows (all rows unless given)."""
+    if not protect or df.empty:
+        return df
+    out = df.copy()
+    for count, derived in rules.items():
+        n = pd.to_numeric(out[count], errors="coerce")
+        small = (n > 0) & (n < 3)
+        if rows is not None:
+            small &= rows
+        for col in (count, *derived):
+            out[col] = out[col].astype("Float64" if col != count else "Int64").mask(small)
+    return out
 
 
 def _plural(n, one: str, many: str) -> str:
@@ -343,6 +362,8 @@ def identity_section(identity: pd.DataFrame, density: pd.DataFrame) -> Section:
         parents.append(Fact("Département", f"{r['dep_name']} ({r['dep_code']})", raw=r["dep_code"]))
     if level != "reg":
         parents.append(Fact("Région", r["reg_name"], raw=r["reg_code"]))
+    # the rural levels' names as the grid spells them (density_profile reads them from the grid)
+    rural_levels = ", ".join(f"« {label} »" for label in density.loc[density["is_rural"], "density_label"])
     facts = [
         Fact("Niveau", vocab.LEVELS.label(level), raw=level),
         *parents,
@@ -351,7 +372,7 @@ def identity_section(identity: pd.DataFrame, density: pd.DataFrame) -> Section:
         Fact("Communes", fmt.number(r["communes_n"]), "INSEE, COG 2026", raw=r["communes_n"]),
         Fact("Part des communes rurales", fmt.percent(r["rural_communes_pct"]), SOURCES["density"],
              note=f"{fmt.number(r['rural_communes_n'])} {_plural(r['rural_communes_n'], 'commune rurale', 'communes rurales')} "
-                  "(niveaux 5 à 7 : « bourgs ruraux », « rural à habitat dispersé » et « très dispersé »)",
+                  f"(niveaux 5 à 7 : {rural_levels})",
              raw=r["rural_communes_pct"]),
         Fact("Part de la population en commune rurale", fmt.percent(r["rural_population_pct"]), SOURCES["density"],
              note=f"{fmt.number(r['rural_population_n'])} {_plural(r['rural_population_n'], 'habitant', 'habitants')}",
@@ -444,7 +465,7 @@ def zonings_section(zonings: pd.DataFrame, choice: Choice, period: str, *, prote
         notes=("Zone blanche : aucun projet détecté pendant la période dans la zone (dans un QPV : projet "
                "situé dans le quartier lui-même). Les projets sont comptés dans toute la zone, même au-delà "
                "du territoire, comme sur la page « Couverture des contrats ».",),
-        data={"zonings": zonings},
+        data={"zonings": _blank_small(zonings, {"projects_n": (), "projects_here_n": ()}, protect)},
     )
 
 
@@ -596,7 +617,11 @@ def network_section(structures: pd.DataFrame, stages: pd.DataFrame, by_type: pd.
                "(année de détection) ; créations et emplois : créations de la période. Une structure travaille "
                "sur le territoire quand les départements qu'elle couvre en comprennent un (pour un EPCI ou une "
                "commune : son département) ; statut à la fin de la période.",),
-        data={"structures": structures, "stages": stages, "siae": siae},
+        data={
+            "structures": _blank_small(structures, {"projects_n": (), "creations_n": ()}, small),
+            "stages": _blank_small(stages, {"projects_n": ("share_pct",)}, small),
+            "siae": _blank_small(siae, {"projects_n": (), "creations_n": ("jobs_etp", "insertion_jobs_etp")}, small),
+        },
     )
 
 
@@ -616,6 +641,12 @@ COMPARISON_ROWS = {
     "poverty_rate_pct": ("Taux de pauvreté (Filosofi 2021)", "rate"),
     "median_income": ("Revenu médian par unité de consommation (€, Filosofi 2021)", "count"),
     "siae_employees_per_10k": ("Salariés en insertion pour 10 000 habitants (09/2022)", "per_10k"),
+}
+# Figures derived from each count, blank with it in a partner view below the département.
+COMPARISON_MASKS = {
+    "projects_n": ("projects_per_100k",),
+    "iae_projects_n": ("iae_projects_per_100k",),
+    "creations_n": ("creations_per_100k", "jobs_etp", "insertion_jobs_etp", "jobs_per_100k"),
 }
 # Rates derived from these counts are hidden when the count is masked.
 _RATE_COUNTS = {"projects_per_100k": "projects_n", "iae_projects_per_100k": "iae_projects_n",
@@ -654,7 +685,9 @@ def comparison_section(comparison: pd.DataFrame, choice: Choice, period: str, *,
                "les colonnes (zone d'emploi pour un EPCI ou une commune) ; France hors Mayotte. Filosofi : publié "
                "pour les EPCI et les communes seulement ; salariés en insertion : départements, régions et "
                "France seulement.",),
-        data={"comparison": comparison},
+        data={"comparison": _blank_small(
+            comparison, COMPARISON_MASKS, protect,
+            rows=comparison["level"].isin(["epci", "commune"]) if "level" in comparison else None)},
     )
 
 

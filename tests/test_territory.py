@@ -202,6 +202,13 @@ def test_partner_view_masks_small_counts_below_the_departement(run):
     assert comp.loc["Projets détectés pour 100 000 habitants"].tolist() == ["non diffusé", "0,4", "0,0"]
     communes = sheet.section("carte").data["communes"]
     assert communes["projects_n_label"].tolist() == ["< 3"] and communes["projects_n"].isna().all()
+    # The rows behind charts carry the same protection as the tables.
+    stages = sheet.section("reseau").data["stages"].set_index("stage")
+    assert pd.isna(stages.loc["créé", "projects_n"]) and pd.isna(stages.loc["créé", "share_pct"])
+    assert stages.loc["abandonné", "projects_n"] == 0
+    comparison = sheet.section("comparaison").data["comparison"].set_index("role")
+    assert comparison.loc["territoire", ["projects_n", "jobs_etp"]].isna().all()
+    assert comparison.loc["parent", "projects_n"] == 4                   # a département is not masked
     # A département's own totals are not masked (4 projects in Finistère); its QPV counts are.
     dep = territory.sheet(territory.parse_choice("dep", "29", run=run)[0], Filters(2015, 2023).params(),
                           run=run, protect=True)
