@@ -49,7 +49,8 @@ def test_header_declares_grain_and_exactly_the_params_used(name):
     assert db.declared_params(sql) == db.used_params(sql)
 
 
-@pytest.mark.parametrize("name", [q for q in QUERIES if q != "search"])
+# search takes a text, families_loaded no territory: tested in test_territory.py
+@pytest.mark.parametrize("name", [q for q in QUERIES if q not in ("search", "families_loaded")])
 def test_unknown_territory_gives_no_figure_and_no_error(name, tiny_db):
     df = run(name, tiny_db, "dep", "00")
     if name == "density_profile":        # the seven levels are always listed, with zeros
