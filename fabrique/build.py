@@ -23,6 +23,9 @@ BUILD_ORDER = [
     "contract_communes", "contract_keys", "contract_departments", "contracts",
     "structures", "structure_departments", "projects", "annual_activity",
     "rejected_rows", "stage_order", "project_facts", "project_zonings", "project_contracts",
+    # territory sheet and carnet: search list, zoning membership, context statistics
+    "territories", "zoning_communes", "unemployment_rates", "unemployment_zones", "commune_employment_zones",
+    "siae_employment", "filosofi_epci", "filosofi_communes",
 ]
 # Macro files (queries/macros/<name>.sql), in order: later files call the macros of earlier ones.
 MACRO_FILES = ["scope", "coverage"]
@@ -67,6 +70,10 @@ VINTAGES = {
     "Grille de densité": "INSEE, 7 niveaux (COG 2025)",
     "France ruralités revitalisation": "Classement du 10 juillet 2025",
     "EPT du Grand Paris (contrats de ville)": "Composition des 11 EPT et de Paris, stable depuis 2016 (codes COG 2026)",
+    "Taux de chômage localisé": "INSEE, trimestriel CVS : départements et régions jusqu'au T4 2024, "
+                                "zones d'emploi 2020 jusqu'au T3 2023",
+    "Revenus et pauvreté": "INSEE Filosofi 2021 (EPCI et communes, hors secret statistique)",
+    "Salariés en insertion (SIAE)": "ASP, Pacte d'ambition IAE, fin septembre 2022",
 }
 
 

@@ -86,6 +86,11 @@ LABELS = {
     "sessions_n": "Séances de créativité",
     "studies_n": "Études d'opportunité",
     "partners_n": "Partenaires mobilisés",
+    # carnet de projets (queries/carnet/projects.sql)
+    "qpv_name": "Quartier prioritaire (QPV)",
+    "ville_names": "Contrat de ville (EPCI comptant un QPV)",
+    "ruralite_names": "CRTE à dominante rurale",
+    "leader_names": "GAL LEADER",
 }
 
 

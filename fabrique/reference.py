@@ -17,6 +17,16 @@ _NUMERIC = {
     "pvd_communes.csv": {"population_municipale": "Int64"},
     "acv_communes.csv": {"population_municipale": "Int64"},
     "grille_densite_communes.csv": {"density_code_7": "Int64", "density_code_3": "Int64"},
+    # context statistics of the territory sheet (rates in %, incomes in euros, people)
+    "chomage_departements_regions_2000T1_2024T4.csv": {"taux_chomage_cvs": "float64"},
+    "chomage_zones_emploi_2003T1_2023T3.csv": {"taux_chomage_cvs": "float64"},
+    "filosofi_2021_epci.csv": {"revenu_median": "float64", "taux_pauvrete": "float64",
+                               "rapport_interdecile": "float64", "decile1": "float64", "decile9": "float64",
+                               "nb_menages": "float64", "nb_personnes": "float64"},
+    "filosofi_2021_communes.csv": {"revenu_median": "float64", "taux_pauvrete": "float64",
+                                   "rapport_interdecile": "float64", "decile1": "float64", "decile9": "float64",
+                                   "nb_menages": "float64", "nb_personnes": "float64"},
+    "iae_salaries_siae_departements_2017_2022.csv": {"nb_beneficiaires_siae": "Int64"},
 }
 
 REFERENCE_FILES = [
@@ -25,6 +35,9 @@ REFERENCE_FILES = [
     "crte_communes.csv", "crte_groupements.csv", "frr_communes.csv",
     "grille_densite_communes.csv", "communes_history.csv", "ept_grand_paris_communes.csv",
     "departements.geojson", "regions.geojson",
+    "chomage_departements_regions_2000T1_2024T4.csv", "chomage_zones_emploi_2003T1_2023T3.csv",
+    "communes_zones_emploi_2023.csv", "filosofi_2021_epci.csv", "filosofi_2021_communes.csv",
+    "iae_salaries_siae_departements_2017_2022.csv",
 ]
 
 

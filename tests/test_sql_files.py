@@ -40,6 +40,9 @@ def test_runs_on_tiny_database(name, tiny_db):
 # Sample values of page-specific parameters (each page's own tests check the results).
 EXTRA = {"structure_id": "S1", "family": "qpv", "level": "reg", "zone_reg": None, "zone_dep": None,
          "zoom_reg": None, "zoom_dep": None, "perimetre": "reseau", "seuil": "detection"}
+# Territory sheet and carnet (tests/test_queries_territoire.py and test_queries_carnet.py check the results).
+EXTRA.update({"niveau": "dep", "code": "29", "text": "quimper", "tokens": ["quimper"], "levels": ["reg", "dep"],
+              "limit": 5, "group_by": "structure"})
 
 
 def test_gateway_rejects_missing_parameters(tiny_db):

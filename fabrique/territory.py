@@ -1,0 +1,846 @@
+"""The data layer of the « Fiche territoire » and of the « Carnet de projets »: find a territory, check the
+territory named by a URL, and assemble the sheet's sections and the carnet's cards from query results.
+
+Pure: no Streamlit, no database access of its own. Every function that needs data takes a runner
+``run(name, params) -> DataFrame`` (for example ``lambda n, p: db.run(n, p, path=...)`` or the page's
+cached loader), so that tests pass the real gateway on a test database and pages pass their cache.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+import pandas as pd
+
+from . import fmt, vocab
+
+Runner = Callable[[str, dict], pd.DataFrame]
+
+# URL keys of the sheet (/territoire?niveau=dep&code=29) and of the carnet's grouping (/carnet?grouper=...).
+URL_LEVEL, URL_CODE, URL_GROUP = "niveau", "code", "grouper"
+MAX_TEXT = 100          # longer search texts are cut: nobody types a territory name that long
+MAX_SHOWN = 40          # characters of a bad URL value echoed in a notice
+MAX_MATCHES = 50        # a search box never lists more
+
+# Well-formed codes of each level (upper case): a malformed one is refused before any query runs.
+CODE_FORMATS = {
+    "reg": re.compile(r"\d{2}"),
+    "dep": re.compile(r"\d{2}|2[AB]|97[1-6]"),
+    "epci": re.compile(r"\d{9}"),
+    "commune": re.compile(r"\d{5}|2[AB]\d{3}"),
+}
+CODE_HINTS = {
+    "reg": "deux chiffres, par exemple 53",
+    "dep": "deux chiffres, 2A, 2B ou 971 à 976, par exemple 29",
+    "epci": "numéro SIREN à neuf chiffres, par exemple 242900314",
+    "commune": "code INSEE à cinq caractères, par exemple 29232",
+}
+# Common abbreviations typed in a search ("st etienne").
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+# Where each figure comes from (shown with it).
+SOURCES = {
+    "population": "INSEE, population municipale (COG 2026)",
+    "density": "INSEE, grille communale de densité à 7 niveaux",
+    "network": "Réseau Fabrique à initiatives (Avise), données des structures porteuses",
+    "unemployment_rate": "INSEE, taux de chômage localisé (BIT, corrigé des variations saisonnières)",
+    "filosofi": "INSEE, Filosofi 2021",
+    "siae": "ASP, salariés en SIAE (Pacte d'ambition IAE)",
+}
+ZONING_SOURCES = {
+    "qpv": "ANCT, quartiers prioritaires 2024",
+    "ville": "EPCI comptant au moins un QPV : approximation usuelle des contrats de ville 2024-2030 "
+             "(aucune liste ouverte des signataires)",
+    "ruralite": "ANCT, CRTE (liste fin 2022) ; à dominante rurale : au moins la moitié de la population "
+                "municipale dans des communes rurales (grille de densité, niveaux 5 à 7)",
+    "frr": "France ruralités revitalisation, classement du 10 juillet 2025",
+    "leader": "Périmètres des GAL importés, aucune liste nationale ouverte (jeu de démonstration : GAL fictifs)",
+    "pvd": "ANCT, Petites villes de demain (liste d'avril 2026)",
+    "acv": "ANCT, Action cœur de ville (liste de juillet 2025)",
+}
+# Families whose zones are single communes: listed as communes, not as contracts.
+COMMUNE_FAMILIES = ("frr", "pvd", "acv")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    label: str
+    unit: str
+    source: str
+    kind: str            # 'rate' (a ratio shown in %), 'euros', 'count', 'per_10k'
+
+
+# Context statistics (queries/territoire/context.sql), in display order.
+INDICATORS = {
+    "unemployment_rate": Indicator("Taux de chômage localisé", "% de la population active",
+                                   SOURCES["unemployment_rate"], "rate"),
+    "median_income": Indicator("Revenu disponible médian par unité de consommation", "€ par an",
+                               SOURCES["filosofi"], "euros"),
+    "poverty_rate": Indicator("Taux de pauvreté (seuil à 60 % du revenu médian)", "% de la population",
+                              SOURCES["filosofi"], "rate"),
+    "siae_employees": Indicator("Salariés en insertion (SIAE)", "personnes", SOURCES["siae"], "count"),
+    "siae_employees_per_10k": Indicator("Salariés en insertion pour 10 000 habitants", "pour 10 000 habitants",
+                                        SOURCES["siae"], "per_10k"),
+}
+STATUS_NOTES = {
+    "secret": "non publié (secret statistique)",
+    "absent": "non disponible dans la source pour ce territoire",
+}
+
+# The carnet's groupings (URL value -> label).
+CARNET_GROUPINGS = {"structure": "Par structure", "territoire": "Par territoire"}
+
+
+# ---------------------------------------------------------------- search
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, œ/æ spelt out, every run of other characters one space.
+
+    The same rule as territories.name_norm (queries/build/territories.sql); a test checks they agree.
+    """
+    text = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _typed(text: str) -> str:
+    """The typed text normalised, abbreviations spelt out ("st etienne" -> "saint etienne")."""
+    return " ".join(ABBREVIATIONS.get(w, w) for w in normalize(text[:MAX_TEXT]).split())
+
+
+@dataclass(frozen=True)
+class Match:
+    level: str
+    code: str
+    name: str
+    label: str           # what the search box shows: name, level and where
+    population: int | None
+
+    def query(self) -> dict[str, str]:
+        return {URL_LEVEL: self.level, URL_CODE: self.code}
+
+
+def _where(level: str, code: str, reg_name, dep_name, dep_code) -> str:
+    if level == "reg":
+        return vocab.LEVELS["reg"].lower
+    if level == "dep":
+        return f"{vocab.LEVELS['dep'].lower} ({code}), {reg_name}"
+    return f"{vocab.LEVELS[level].lower}, {dep_name} ({dep_code})"
+
+
+def search(text: str, limit: int = 10, *, run: Runner) -> list[Match]:
+    """Territories matching a typed name or code, best first (see queries/territoire/search.sql)."""
+    text = (text or "")[:MAX_TEXT]
+    norm = _typed(text)
+    if not norm:
+        return []
+    rows = run("territoire/search", {
+        "text": norm, "tokens": norm.split(), "code": text.strip().upper(),
+        "levels": vocab.LEVELS.codes, "limit": max(1, min(int(limit), MAX_MATCHES)),
+    })
+    return [Match(r.level, r.code, r.name, f"{r.name} — {_where(r.level, r.code, r.reg_name, r.dep_name, r.dep_code)}",
+                  None if pd.isna(r.population) else int(r.population))
+            for r in rows.itertuples()]
+
+
+# ---------------------------------------------------------------- the territory named by a URL
+
+@dataclass(frozen=True)
+class Choice:
+    """A territory that exists: level, code, name, and where it lies (for parents and partner checks)."""
+    level: str
+    code: str
+    name: str
+    reg_code: str | None = None
+    dep_code: str | None = None
+    dep_codes: tuple[str, ...] = ()
+
+    @property
+    def level_label(self) -> str:
+        return vocab.LEVELS.label(self.level)
+
+    def query(self) -> dict[str, str]:
+        """The URL query of this choice."""
+        return {URL_LEVEL: self.level, URL_CODE: self.code}
+
+    def params(self) -> dict[str, str]:
+        """The SQL parameters of the territoire queries."""
+        return {"niveau": self.level, "code": self.code}
+
+
+# Grammatical gender of each level's word (vocab.LEVELS lower), for « une région », « aucun EPCI ».
+FEMININE_LEVELS = {"reg", "commune"}
+
+
+def _a(level: str) -> str:
+    """« un département », « une commune »."""
+    return ("une " if level in FEMININE_LEVELS else "un ") + vocab.LEVELS[level].lower
+
+
+def _none(level: str) -> str:
+    """« aucun département », « aucune commune »."""
+    return ("aucune " if level in FEMININE_LEVELS else "aucun ") + vocab.LEVELS[level].lower
+
+
+def _of(level: str) -> str:
+    """« de département », « d'EPCI »."""
+    word = vocab.LEVELS[level].lower
+    return ("d'" if normalize(word[:1]) in "aeiouy" else "de ") + word
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _show(raw) -> str:
+    clean = "".join(ch for ch in str(raw) if ch.isprintable())
+    return clean if len(clean) <= MAX_SHOWN else clean[:MAX_SHOWN] + "…"
+
+
+def parse_choice(niveau: str | None, code: str | None, *, run: Runner) -> tuple[Choice | None, str | None]:
+    """The territory named by the URL values, or None and a French notice saying what is wrong.
+
+    Nothing given: (None, None), the page shows the search box. Never raises on bad input.
+    """
+    niveau = None if niveau is None else str(niveau).strip().lower()
+    code = None if code is None else str(code).strip().upper()
+    if not niveau and not code:
+        return None, None
+    levels = ", ".join(vocab.LEVELS.codes)
+    if not niveau:
+        return None, (f"Paramètre « {URL_LEVEL} » manquant : il faut l'une des valeurs {levels}. "
+                      "Cherchez le territoire ci-dessous.")
+    if niveau not in vocab.LEVELS:
+        return None, (f"Paramètre « {URL_LEVEL} » inconnu : « {_show(niveau)} » (valeurs possibles : {levels}). "
+                      "Cherchez le territoire ci-dessous.")
+    if not code:
+        return None, f"Paramètre « {URL_CODE} » manquant : choisissez {_a(niveau)} ci-dessous."
+    if not CODE_FORMATS[niveau].fullmatch(code):
+        return None, (f"Code {_of(niveau)} mal formé : « {_show(code)} » (attendu : {CODE_HINTS[niveau]}). "
+                      "Cherchez le territoire ci-dessous.")
+    rows = run("territoire/identity", {"niveau": niveau, "code": code})
+    if rows.empty:
+        return None, (f"{_upper_first(_none(niveau))} de code « {code} » dans la géographie en vigueur (COG 2026). "
+                      "Cherchez le territoire ci-dessous.")
+    r = rows.iloc[0]
+    return Choice(niveau, code, r["name"], _text(r["reg_code"]), _text(r["dep_code"]),
+                  tuple(r["dep_codes"]) if r["dep_codes"] is not None else ()), None
+
+
+def _text(v) -> str | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
+
+
+def within(choice: Choice, perimeter_deps: Iterable[str]) -> bool:
+    """Whether a partner whose perimeter is these départements may open this territory's sheet:
+    every département the territory lies in must be inside (an EPCI across the line may not)."""
+    allowed = set(perimeter_deps)
+    return bool(choice.dep_codes) and set(choice.dep_codes) <= allowed
+
+
+def perimeter_home(regs: Iterable[str] = (), deps: Iterable[str] = ()) -> dict[str, str] | None:
+    """The URL query of the sheet a partner link opens on: its one région or its one département."""
+    regs, deps = list(regs), list(deps)
+    if len(regs) == 1 and not deps:
+        return {URL_LEVEL: "reg", URL_CODE: regs[0]}
+    if len(deps) == 1 and not regs:
+        return {URL_LEVEL: "dep", URL_CODE: deps[0]}
+    return None
+
+
+# ---------------------------------------------------------------- the sheet's pieces
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure as shown: French label, formatted value with its unit, source and vintage, raw value."""
+    label: str
+    value: str
+    source: str = ""
+    note: str = ""
+    raw: object = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the sheet, in the order of the issue. tables: display-ready (French headers, French
+    formats, protected counts); data: the rows behind charts and maps, with the same protection (counts
+    of 1 and 2 and the figures derived from them blank where the tables read « < 3 »)."""
+    key: str
+    title: str
+    facts: tuple[Fact, ...] = ()
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    data: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    choice: Choice
+    period: str
+    sections: tuple[Section, ...]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _count(n, protect: bool) -> str:
+    """A count, « < 3 » for 1 and 2 where protection applies."""
+    return fmt.count_or_small(0 if _missing(n) else n, protect)
+
+
+def _masked(n, protect: bool) -> bool:
+    return protect and not _missing(n) and 0 < int(n) < 3
+
+
+def _blank_small(df: pd.DataFrame, rules: Mapping[str, Iterable[str]], protect: bool,
+                 rows: pd.Series | None = None) -> pd.DataFrame:
+    """A copy where each count of 1 or 2 (rules: count column -> columns derived from it) is blank, with
+    its derived columns, on the protected rows (all rows unless given)."""
+    if not protect or df.empty:
+        return df
+    out = df.copy()
+    for count, derived in rules.items():
+        n = pd.to_numeric(out[count], errors="coerce")
+        small = (n > 0) & (n < 3)
+        if rows is not None:
+            small &= rows
+        for col in (count, *derived):
+            out[col] = out[col].astype("Float64" if col != count else "Int64").mask(small)
+    return out
+
+
+def _plural(n, one: str, many: str) -> str:
+    return one if not _missing(n) and abs(float(n)) < 2 else many
+
+
+def period_text(year_from: int, year_to: int) -> str:
+    return str(year_from) if year_from == year_to else f"{year_from} à {year_to}"
+
+
+def _value(kind: str, v) -> str:
+    if _missing(v):
+        return "–"
+    if kind == "rate":
+        return fmt.percent(v)
+    if kind == "euros":
+        return fmt.number(v) + "\u00a0€"
+    if kind == "per_10k":
+        return fmt.number(v, 1)
+    return fmt.number(v)
+
+
+def _trend(kind: str, now, before, period: str) -> str | None:
+    """'−0,3 point depuis T4 2023' for a rate, '+2,1 % depuis 09/2021' for a count."""
+    if _missing(now) or _missing(before) or not period:
+        return None
+    if kind == "rate":
+        diff = (float(now) - float(before)) * 100
+        return f"{fmt.signed(diff, 1)} {_plural(diff, 'point', 'points')} depuis {period}"
+    if float(before) == 0:
+        return None
+    return f"{fmt.signed((float(now) / float(before) - 1) * 100, 1)} % depuis {period}"
+
+
+# ---------------------------------------------------------------- 1. identity
+
+def identity_section(identity: pd.DataFrame, density: pd.DataFrame) -> Section:
+    r = identity.iloc[0]
+    level = r["level"]
+    parents = []
+    if level == "commune" and not _missing(r["epci_name"]):
+        parents.append(Fact("EPCI", r["epci_name"], raw=r["epci_siren"]))
+    if level in ("epci", "commune") and r["dep_codes"] is not None and len(r["dep_codes"]) > 1:
+        parents.append(Fact("Départements", r["departments"], raw=list(r["dep_codes"])))
+    elif level in ("epci", "commune"):
+        parents.append(Fact("Département", f"{r['dep_name']} ({r['dep_code']})", raw=r["dep_code"]))
+    if level != "reg":
+        parents.append(Fact("Région", r["reg_name"], raw=r["reg_code"]))
+    # the rural levels' names as the grid spells them (density_profile reads them from the grid)
+    rural_levels = ", ".join(f"« {label} »" for label in density.loc[density["is_rural"], "density_label"])
+    facts = [
+        Fact("Niveau", vocab.LEVELS.label(level), raw=level),
+        *parents,
+        Fact("Population municipale", f"{fmt.number(r['population_n'])} habitants", SOURCES["population"],
+             raw=r["population_n"]),
+        Fact("Communes", fmt.number(r["communes_n"]), "INSEE, COG 2026", raw=r["communes_n"]),
+        Fact("Part des communes rurales", fmt.percent(r["rural_communes_pct"]), SOURCES["density"],
+             note=f"{fmt.number(r['rural_communes_n'])} {_plural(r['rural_communes_n'], 'commune rurale', 'communes rurales')} "
+                  f"(niveaux 5 à 7 : {rural_levels})",
+             raw=r["rural_communes_pct"]),
+        Fact("Part de la population en commune rurale", fmt.percent(r["rural_population_pct"]), SOURCES["density"],
+             note=f"{fmt.number(r['rural_population_n'])} {_plural(r['rural_population_n'], 'habitant', 'habitants')}",
+             raw=r["rural_population_pct"]),
+    ]
+    profile = pd.DataFrame({
+        "Niveau de densité": [f"{int(d.density_class)}. {d.density_label}" for d in density.itertuples()],
+        "Communes": [fmt.number(v) for v in density["communes_n"]],
+        "Part des communes": [fmt.percent(v) for v in density["communes_pct"]],
+        "Population": [fmt.number(v) for v in density["population_n"]],
+        "Part de la population": [fmt.percent(v) for v in density["population_pct"]],
+    })
+    return Section("identite", "Identité du territoire", tuple(facts),
+                   tables={"Profil de densité (grille communale de l'INSEE)": profile},
+                   notes=(f"Source : {SOURCES['density']} ; {SOURCES['population']}.",),
+                   data={"identity": identity, "density": density})
+
+
+# ---------------------------------------------------------------- 2. contracts and zonings
+
+@dataclass(frozen=True)
+class FamilySummary:
+    family: str
+    label: str
+    zones_n: int
+    covered_n: int
+    names: tuple[str, ...]          # every zone present (names), alphabetical
+    uncovered: tuple[str, ...]      # the zones blanches: no project detected in the period
+    source: str
+
+
+def zoning_families(zonings: pd.DataFrame, *, gal_loaded: bool = True) -> list[FamilySummary]:
+    """One summary per family of vocab.CONTRACT_FAMILIES, in its order, zero where absent."""
+    out = []
+    for term in vocab.CONTRACT_FAMILIES:
+        rows = zonings[zonings["family"] == term.code]
+        out.append(FamilySummary(
+            term.code, term.label, len(rows), int(rows["is_covered"].sum()),
+            tuple(rows["zone_name"]), tuple(rows.loc[~rows["is_covered"].astype(bool), "zone_name"]),
+            ZONING_SOURCES[term.code] if term.code != "leader" or gal_loaded
+            else "Aucun périmètre de GAL importé",
+        ))
+    return out
+
+
+def _family_rank() -> dict[str, int]:
+    return {code: i for i, code in enumerate(vocab.CONTRACT_FAMILIES.codes, 1)}
+
+
+def _names(names: tuple[str, ...], shown: int = 12) -> str:
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" et {fmt.number(more)} {_plural(more, 'autre', 'autres')}" if more > 0 else "")
+
+
+def zonings_section(zonings: pd.DataFrame, choice: Choice, period: str, *, protect: bool = False,
+                    gal_loaded: bool = True) -> Section:
+    facts = []
+    for s in zoning_families(zonings, gal_loaded=gal_loaded):
+        term = vocab.CONTRACT_FAMILIES[s.family]
+        feminine = s.family in COMMUNE_FAMILIES       # « commune FRR », « commune PVD »...
+        note = ""
+        if s.family == "leader" and not gal_loaded:
+            value = "non renseigné"
+        elif choice.level == "commune" and feminine:
+            value = "oui" if s.zones_n else "non"
+        elif s.zones_n == 0:
+            value = f"{'aucune' if feminine else 'aucun'} {term.one}"
+        else:
+            value = f"{fmt.number(s.zones_n)} {_plural(s.zones_n, term.one, term.many)}"
+            blank = s.zones_n - s.covered_n
+            note = (f"{_names(s.names)} ; avec au moins un projet détecté ({period}) : {fmt.number(s.covered_n)}, "
+                    f"{_plural(blank, 'zone blanche', 'zones blanches')} : {fmt.number(blank)}")
+        facts.append(Fact(s.label, value, s.source, note=note, raw=s.zones_n))
+    table = zonings.copy()
+    table["Famille"] = [vocab.CONTRACT_FAMILIES.label(f) for f in table["family"]]
+    table["rank"] = table["family"].map(_family_rank())
+    table = table.sort_values(["rank", "is_covered", "zone_name"])
+    display = pd.DataFrame({
+        "Famille": table["Famille"],
+        "Zone ou contrat": table["zone_name"],
+        "Communes ici / en tout": [f"{fmt.number(a)} / {fmt.number(b)}"
+                                   for a, b in zip(table["communes_here_n"], table["communes_n"])],
+        f"Projets détectés ({period})": [_count(v, protect) for v in table["projects_n"]],
+        "dont dans ce territoire": [_count(v, protect) for v in table["projects_here_n"]],
+        "Zone blanche": ["oui" if not c else "non" for c in table["is_covered"]],
+    })
+    return Section(
+        "zonages", "Contrats et zonages présents", tuple(facts),
+        tables={"Zones et contrats du territoire": display.reset_index(drop=True)},
+        notes=("Zone blanche : aucun projet détecté pendant la période dans la zone (dans un QPV : projet "
+               "situé dans le quartier lui-même). Les projets sont comptés dans toute la zone, même au-delà "
+               "du territoire, comme sur la page « Couverture des contrats ».",),
+        data={"zonings": _blank_small(zonings, {"projects_n": (), "projects_here_n": ()}, protect)},
+    )
+
+
+# ---------------------------------------------------------------- 3. context statistics
+
+GEO_ROLES = {
+    "zone_emploi": "Zone d'emploi",
+    "departement": "Département",
+    "region": "Région",
+    "territoire": "Territoire",
+    "epci": "EPCI",
+    "france": "France",
+}
+
+
+def _geo_text(role: str, name: str, code: str) -> str:
+    if role == "zone_emploi":
+        return f"zone d'emploi de {name}"
+    if role == "departement":
+        return f"{name} ({code})"
+    return name
+
+
+def context_facts(context: pd.DataFrame) -> list[Fact]:
+    """One fact per (indicator, geography), with its period, trend over one and five years, source."""
+    out = []
+    for r in context.itertuples():
+        ind = INDICATORS[r.indicator]
+        notes = [STATUS_NOTES[r.status]] if r.status != "ok" else []
+        # the rate per 10,000 uses today's population for every month: its trend is the count's, not repeated
+        trends = () if ind.kind == "per_10k" else ((r.value_1y, r.period_1y_label), (r.value_5y, r.period_5y_label))
+        for before, since in trends:
+            trend = _trend(ind.kind, r.value, before, None if _missing(since) else since)
+            if trend:
+                notes.append(trend)
+        if r.geo_role == "zone_emploi" and not _missing(r.coverage_pct) and r.coverage_pct < 0.995:
+            notes.append(f"zone d'emploi de {fmt.percent(r.coverage_pct, 0)} de la population du territoire")
+        value = _value(ind.kind, r.value)
+        if not _missing(r.value) and ind.kind == "count":
+            value += f" {ind.unit}"
+        period = None if _missing(r.period_label) else r.period_label
+        out.append(Fact(f"{ind.label} — {_geo_text(r.geo_role, r.geo_name, r.geo_code)}", value,
+                        f"{ind.source}, {period}" if period and period not in ind.source else ind.source,
+                        note=" ; ".join(notes), raw=r.value))
+    return out
+
+
+def context_section(context: pd.DataFrame) -> Section:
+    return Section("contexte", "Contexte : emploi, revenus, insertion", tuple(context_facts(context)),
+                   notes=("Chômage : dernier trimestre publié de chaque série ; la zone d'emploi d'un EPCI est "
+                          "celle qui rassemble la plus grande part de sa population. Salariés en insertion : "
+                          "personnes employées en SIAE en fin de mois (EITI et GEIQ comptés à partir de 2021) ; "
+                          "taux calculé sur la population municipale 2026. Filosofi : pas de chiffre départemental "
+                          "ou régional dans la source ; valeurs communales soumises au secret statistique.",),
+                   data={"context": context})
+
+
+# ---------------------------------------------------------------- 4. the network there
+
+def siae_table(by_type: pd.DataFrame) -> pd.DataFrame:
+    """Every SIAE type of the vocabulary in its order (zeros added), then 'type non précisé' if any."""
+    rows = []
+    present = {(None if _missing(r.siae_type) else r.siae_type): r for r in by_type.itertuples()}
+    for term in vocab.SIAE_TYPES:
+        r = present.get(term.code)
+        rows.append((term.code, term.name, *(0 if r is None else getattr(r, c) for c in
+                                             ("projects_n", "creations_n", "jobs_etp", "insertion_jobs_etp"))))
+    if None in present:
+        r = present[None]
+        rows.append((None, "type non précisé", r.projects_n, r.creations_n, r.jobs_etp, r.insertion_jobs_etp))
+    return pd.DataFrame(rows, columns=["siae_type", "siae_name", "projects_n", "creations_n", "jobs_etp",
+                                       "insertion_jobs_etp"])
+
+
+def network_section(structures: pd.DataFrame, stages: pd.DataFrame, by_type: pd.DataFrame,
+                    comparison: pd.DataFrame, zonings: pd.DataFrame, choice: Choice, period: str, *,
+                    protect: bool = False) -> Section:
+    """Structures working there, projects by stage, IAE by SIAE type, creations and jobs, rates, zones blanches.
+
+    protect: partner view; counts of 1 or 2 below the département (EPCI, commune, contract) read « < 3 »
+    and the rates derived from them are not shown."""
+    small = protect and choice.level in ("epci", "commune")
+    t = comparison[comparison["role"] == "territoire"].iloc[0]
+
+    def count_fact(label, n, rate, unit_one, unit_many, note=""):
+        rate_text = ("non diffusé (moins de 3)" if _masked(n, small)
+                     else f"{fmt.number(rate, 1)} pour 100 000 habitants")
+        return Fact(label, f"{_count(n, small)} {_plural(n, unit_one, unit_many)}", SOURCES["network"],
+                    note=" ; ".join(x for x in (rate_text, note) if x), raw=n)
+
+    facts = [
+        Fact("Structures du réseau travaillant sur le territoire", _count(t["structures_n"], False),
+             SOURCES["network"], note="structures dont le territoire couvre un département du territoire",
+             raw=t["structures_n"]),
+        count_fact(f"Projets détectés ({period})", t["projects_n"], t["projects_per_100k"], "projet", "projets"),
+        count_fact(f"dont projets IAE ({period})", t["iae_projects_n"], t["iae_projects_per_100k"], "projet", "projets"),
+        count_fact(f"Créations ({period})", t["creations_n"], t["creations_per_100k"], "création", "créations"),
+        Fact(f"Emplois créés ({period})",
+             "non diffusé" if _masked(t["creations_n"], small) else f"{fmt.number(t['jobs_etp'], 1)} ETP",
+             SOURCES["network"],
+             note="" if _masked(t["creations_n"], small)
+             else f"et postes d'insertion des projets IAE : {fmt.number(t['insertion_jobs_etp'], 1)} ETP ; "
+                  f"{fmt.number(t['jobs_per_100k'], 1)} ETP pour 100 000 habitants",
+             raw=t["jobs_etp"]),
+    ]
+    s = structures.copy()
+    status_at_end = [vocab.STATUSES.label("appellation" if a else "experimentation") for a in s["appellation_at_end"]]
+    structures_table = pd.DataFrame({
+        "Structure": s["name"],
+        "Statut en fin de période": status_at_end,
+        "Dans le réseau depuis": [str(int(y)) for y in s["joined_year"]],
+        "Siège": [f"{c} ({d})" for c, d in zip(s["seat_commune_name"], s["seat_dep_code"])],
+        "Départements couverts ici": s["departments_here"],
+        f"Projets détectés ici ({period})": [_count(v, small) for v in s["projects_n"]],
+        f"Créations ici ({period})": [_count(v, small) for v in s["creations_n"]],
+    })
+    stages_table = pd.DataFrame({
+        "Étape actuelle": stages["stage"],
+        "Projets": [_count(v, small) for v in stages["projects_n"]],
+        "Part": ["–" if _masked(v, small) else fmt.percent(p) for v, p in zip(stages["projects_n"], stages["share_pct"])],
+    })
+    siae = siae_table(by_type)
+    siae_display = pd.DataFrame({
+        "Type de SIAE": [f"{c} ({n})" if c else n for c, n in zip(siae["siae_type"], siae["siae_name"])],
+        "Projets IAE détectés": [_count(v, small) for v in siae["projects_n"]],
+        "dont créés": [_count(v, small) for v in siae["creations_n"]],
+        "Emplois (ETP)": [fmt.number(v, 1) if not _masked(c, small) else "non diffusé"
+                          for v, c in zip(siae["jobs_etp"], siae["creations_n"])],
+        "Postes d'insertion (ETP)": [fmt.number(v, 1) if not _masked(c, small) else "non diffusé"
+                                     for v, c in zip(siae["insertion_jobs_etp"], siae["creations_n"])],
+    })
+    blank = zonings[~zonings["is_covered"].astype(bool)].copy()
+    blank["rank"] = blank["family"].map(_family_rank())
+    blank = blank.sort_values(["rank", "zone_name"])
+    blank_table = pd.DataFrame({
+        "Famille": [vocab.CONTRACT_FAMILIES.label(f) for f in blank["family"]],
+        "Zone blanche (aucun projet détecté)": blank["zone_name"],
+        "Population des communes concernées ici": [fmt.number(v) for v in blank["population_here_n"]],
+    }).reset_index(drop=True)
+    return Section(
+        "reseau", "Le réseau sur le territoire", tuple(facts),
+        tables={
+            "Structures travaillant sur le territoire": structures_table,
+            f"Projets détectés ({period}) par étape actuelle": stages_table,
+            f"Projets IAE détectés ({period}) par type de SIAE": siae_display,
+            "Zones blanches du territoire": blank_table,
+        },
+        notes=(f"Période {period} ; projets situés dans le territoire. Projets détectés : cohortes de la période "
+               "(année de détection) ; créations et emplois : créations de la période. Une structure travaille "
+               "sur le territoire quand les départements qu'elle couvre en comprennent un (pour un EPCI ou une "
+               "commune : son département) ; statut à la fin de la période.",),
+        data={
+            "structures": _blank_small(structures, {"projects_n": (), "creations_n": ()}, small),
+            "stages": _blank_small(stages, {"projects_n": ("share_pct",)}, small),
+            "siae": _blank_small(siae, {"projects_n": (), "creations_n": ("jobs_etp", "insertion_jobs_etp")}, small),
+        },
+    )
+
+
+# ---------------------------------------------------------------- 5. side by side
+
+# Rows of the comparison table: result column -> (French label, kind).
+COMPARISON_ROWS = {
+    "population_n": ("Population municipale", "count"),
+    "rural_population_pct": ("Part de la population en commune rurale", "rate"),
+    "qpv_n": ("Quartiers prioritaires (QPV)", "count"),
+    "structures_n": ("Structures du réseau qui y travaillent", "count"),
+    "projects_per_100k": ("Projets détectés pour 100 000 habitants", "per_10k"),
+    "iae_projects_per_100k": ("Projets IAE détectés pour 100 000 habitants", "per_10k"),
+    "creations_per_100k": ("Créations pour 100 000 habitants", "per_10k"),
+    "jobs_per_100k": ("Emplois créés (ETP) pour 100 000 habitants", "per_10k"),
+    "unemployment_rate_pct": ("Taux de chômage localisé", "rate"),
+    "poverty_rate_pct": ("Taux de pauvreté (Filosofi 2021)", "rate"),
+    "median_income": ("Revenu médian par unité de consommation (€, Filosofi 2021)", "count"),
+    "siae_employees_per_10k": ("Salariés en insertion pour 10 000 habitants (09/2022)", "per_10k"),
+}
+# Figures derived from each count, blank with it in a partner view below the département.
+COMPARISON_MASKS = {
+    "projects_n": ("projects_per_100k",),
+    "iae_projects_n": ("iae_projects_per_100k",),
+    "creations_n": ("creations_per_100k", "jobs_etp", "insertion_jobs_etp", "jobs_per_100k"),
+}
+# Rates derived from these counts are hidden when the count is masked.
+_RATE_COUNTS = {"projects_per_100k": "projects_n", "iae_projects_per_100k": "iae_projects_n",
+                "creations_per_100k": "creations_n", "jobs_per_100k": "creations_n"}
+
+
+def comparison_table(comparison: pd.DataFrame, *, protect: bool = False) -> pd.DataFrame:
+    """One row per ratio, one column per compared territory (territory, parent, France)."""
+    records = list(comparison.itertuples())   # once: itertuples builds a class per call
+    heads = [r.name if r.role == "france" else f"{r.name} ({vocab.LEVELS[r.level].lower})" for r in records]
+    out = {"Indicateur": [], **{h: [] for h in heads}}
+    periods = comparison["unemployment_period"].dropna()
+    for col, (label, kind) in COMPARISON_ROWS.items():
+        if col == "unemployment_rate_pct" and len(periods):
+            label = f"{label} ({periods.iloc[0]})"
+        out["Indicateur"].append(label)
+        for head, r in zip(heads, records):
+            count = _RATE_COUNTS.get(col)
+            if count and _masked(getattr(r, count), protect and r.level in ("epci", "commune")):
+                out[head].append("non diffusé")
+            else:
+                out[head].append(_value(kind, getattr(r, col)))
+    return pd.DataFrame(out)
+
+
+PARENT_WORDS = {"commune": "son département", "epci": "son département", "dep": "sa région"}
+
+
+def comparison_section(comparison: pd.DataFrame, choice: Choice, period: str, *, protect: bool = False) -> Section:
+    parent = PARENT_WORDS.get(choice.level)
+    title = f"Le territoire, {parent} et la France" if parent else "Le territoire et la France"
+    return Section(
+        "comparaison", "Comparaison", (),
+        tables={title: comparison_table(comparison, protect=protect)},
+        notes=(f"Réseau : période {period}, tous les filtres s'appliquent. Chômage : même trimestre pour toutes "
+               "les colonnes (zone d'emploi pour un EPCI ou une commune) ; France hors Mayotte. Filosofi : publié "
+               "pour les EPCI et les communes seulement ; salariés en insertion : départements, régions et "
+               "France seulement.",),
+        data={"comparison": _blank_small(
+            comparison, COMPARISON_MASKS, protect,
+            rows=comparison["level"].isin(["epci", "commune"]) if "level" in comparison else None)},
+    )
+
+
+# ---------------------------------------------------------------- 6. map
+
+def map_section(communes: pd.DataFrame, choice: Choice, *, protect: bool = False) -> Section:
+    """The communes of the territory with their zoning flags and project counts (for a point map).
+    With protect, counts of 1 and 2 are blanked in the data and labelled « < 3 »."""
+    data = communes.copy()
+    for col in ("projects_n", "qpv_projects_n", "creations_n"):
+        n = data[col].fillna(0).astype(int)
+        small = (n > 0) & (n < 3) if protect else pd.Series(False, index=n.index)
+        # thousands with a narrow no-break space, as fmt.number (vectorised: a région has 5,000 communes)
+        data[col + "_label"] = n.map(lambda v: f"{v:,}".replace(",", fmt.NBSP)).mask(small, "< 3")
+        if protect:
+            data[col] = n.astype("Int64").mask(small)
+    return Section("carte", "Carte du territoire et de ses communes", (),
+                   notes=("Communes placées à leur centroïde (IGN ADMIN EXPRESS) ; zonages : "
+                          + ", ".join(vocab.CONTRACT_FAMILIES.labels) + ".",),
+                   data={"communes": data})
+
+
+# ---------------------------------------------------------------- the whole sheet
+
+SHEET_QUERIES = ["identity", "density_profile", "zonings", "context", "structures", "projects_by_stage",
+                 "iae_by_siae_type", "comparison", "communes_map"]
+
+
+def sheet(choice: Choice, params: dict, *, run: Runner, protect: bool = False, gal_loaded: bool | None = None) -> Sheet:
+    """Every section of a territory's sheet, in the issue's order.
+
+    params: the filter parameters (filters.Filters.params()); protect: partner view (small counts);
+    gal_loaded: whether GAL perimeters exist (imported or demo), else LEADER reads « non renseigné »;
+    None: read it from the database (territoire/families_loaded)."""
+    p = {**params, **choice.params()}
+    rows = {name: run(f"territoire/{name}", p) for name in SHEET_QUERIES}
+    if gal_loaded is None:
+        gal_loaded = "leader" in set(run("territoire/families_loaded", {})["family"])
+    period = period_text(params["year_from"], params["year_to"])
+    return Sheet(choice, period, (
+        identity_section(rows["identity"], rows["density_profile"]),
+        zonings_section(rows["zonings"], choice, period, protect=protect, gal_loaded=gal_loaded),
+        context_section(rows["context"]),
+        network_section(rows["structures"], rows["projects_by_stage"], rows["iae_by_siae_type"],
+                        rows["comparison"], rows["zonings"], choice, period, protect=protect),
+        comparison_section(rows["comparison"], choice, period, protect=protect),
+        map_section(rows["communes_map"], choice, protect=protect),
+    ))
+
+
+# ---------------------------------------------------------------- carnet de projets
+
+@dataclass(frozen=True)
+class Card:
+    project_id: str
+    title: str
+    subtitle: str                          # structure or place, whichever the grouping does not show
+    lines: tuple[tuple[str, str], ...]     # (label, value) in card order
+    zonings: tuple[str, ...]               # badges: contracts and zonings the project sits in
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    cards: tuple[Card, ...]
+
+
+def _date(v) -> str:
+    return fmt.date(v) if not _missing(v) and v is not pd.NaT else "–"
+
+
+def card_zonings(r) -> tuple[str, ...]:
+    """The contracts and zonings of a carnet row, as short French badges."""
+    out = []
+    if not _missing(r.qpv_name):
+        out.append(f"QPV {r.qpv_name}")
+    if not _missing(r.ville_names):
+        out.append(f"Contrat de ville : {r.ville_names}")
+    if not _missing(r.ruralite_names):
+        out.append(f"CRTE à dominante rurale : {r.ruralite_names}")
+    if r.is_rural:
+        out.append("Commune rurale")
+    if r.is_frr:
+        out.append("FRR")
+    if r.is_pvd:
+        out.append("Petite ville de demain")
+    if r.is_acv:
+        out.append("Action cœur de ville")
+    if not _missing(r.leader_names):
+        out.append(f"GAL : {r.leader_names}")
+    return tuple(out)
+
+
+def card(r, by: str) -> Card:
+    place = f"{r.commune_name} ({r.dep_code})"
+    territories = " · ".join(x for x in (None if _missing(r.epci_name) else r.epci_name, r.dep_name, r.reg_name)
+                             if x)
+    iae = "non"
+    if r.is_iae:
+        iae = "oui" + ("" if _missing(r.siae_type) else f", {r.siae_type} ({vocab.SIAE_TYPES[r.siae_type].name})"
+                       if r.siae_type in vocab.SIAE_TYPES else f", {r.siae_type}")
+    jobs = "–" if _missing(r.jobs_etp) else f"{fmt.number(r.jobs_etp, 1)} ETP"
+    if r.is_iae and not _missing(r.insertion_jobs_etp):
+        jobs += f" ; postes d'insertion : {fmt.number(r.insertion_jobs_etp, 1)} ETP"
+    lines = (
+        ("Structure", r.structure_name),
+        ("Commune", place),
+        ("Territoires", territories),
+        ("Secteur", r.sector if not _missing(r.sector) else "–"),
+        ("Détection", _date(r.detected_on)),
+        ("Étude d'opportunité", _date(r.study_on)),
+        ("Création", _date(r.created_on)),
+        ("IAE", iae),
+        ("Emplois", jobs),
+        ("Programme", r.programme if not _missing(r.programme) else "–"),
+    )
+    subtitle = place if by == "structure" else r.structure_name
+    return Card(r.project_id, r.title, subtitle, lines, card_zonings(r))
+
+
+def carnet_groups(projects: pd.DataFrame, by: str) -> list[Group]:
+    """The carnet's cards grouped by structure or by territory (région · département), in the query's order
+    (queries/carnet/projects.sql with the same $group_by)."""
+    if by not in CARNET_GROUPINGS:
+        raise ValueError(by)
+    groups: dict[str, list[Card]] = {}
+    for r in projects.itertuples():
+        key = r.structure_name if by == "structure" else f"{r.reg_name} · {r.dep_name} ({r.dep_code})"
+        groups.setdefault(key, []).append(card(r, by))
+    return [Group(f"{k} ({fmt.number(len(v))} {_plural(len(v), 'création', 'créations')})", tuple(v))
+            for k, v in groups.items()]
+
+
+def parse_grouping(raw: str | None) -> tuple[str, str | None]:
+    """The carnet's grouping from the URL, 'structure' by default, with a French notice when refused."""
+    if raw is None or not str(raw).strip():
+        return "structure", None
+    v = str(raw).strip().lower()
+    if v in CARNET_GROUPINGS:
+        return v, None
+    return "structure", (f"Paramètre « {URL_GROUP} » ignoré : « {_show(raw)} » (valeurs possibles : "
+                         + ", ".join(CARNET_GROUPINGS) + "). Regroupement par structure.")
+
+
+# Columns of the carnet's XLSX export, in card order (French headers: export.LABELS).
+CARNET_EXPORT_COLUMNS = [
+    "project_id", "title", "structure_id", "structure_name", "insee_code", "commune_name", "epci_siren",
+    "epci_name", "dep_code", "dep_name", "reg_code", "reg_name", "sector", "detected_on", "study_on",
+    "created_on", "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp", "programme", "qpv_code", "qpv_name",
+    "ville_names", "ruralite_names", "is_rural", "is_frr", "is_pvd", "is_acv", "leader_names",
+]
+
+
+def carnet_export(projects: pd.DataFrame) -> pd.DataFrame:
+    """The carnet's rows for export.to_xlsx_bytes (typed values; headers translated by export.LABELS)."""
+    return projects[CARNET_EXPORT_COLUMNS].reset_index(drop=True)
