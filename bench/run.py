@@ -60,9 +60,6 @@ TARGETS = {
 # Page-specific parameters of the read queries: the values the pages pass by default, plus the
 # heavier variants a user reaches in one click (all six contract families, commune level).
 QUERY_VARIANTS: dict[str, list[dict]] = {
-    "coverage/rates": [{"level": "france", "family": None}, {"level": "reg", "family": "qpv"},
-                       {"level": "dep", "family": None}],
-    "coverage/contracts": [{"family": "qpv"}, {"family": "crte"}],
     "coverage/contract_rates": [{"level": "france", "family": None, "perimetre": "reseau", "seuil": "detection"},
                                 {"level": "dep", "family": None, "perimetre": "france", "seuil": "etude"}],
     "coverage/contract_list": [{"family": "qpv", "perimetre": "reseau", "seuil": "detection"},
@@ -161,10 +158,9 @@ def load_tables(path: Path, names: list[str]) -> dict:
 
 
 def pandas_rates(t: dict, year_from: int, year_to: int, level: str = "reg"):
-    """coverage/rates (France, détection) with no filter, every family, by région (or département): pandas
+    """coverage/contract_rates (France, détection) with no filter, every family, by région (or département): pandas
     version. The contracts and their matching keys are the build tables (contract_departments, contract_keys);
-    matching the projects, counting and the rates are redone here. The CRTE à dominante rurale keep the
-    legacy family code 'crte' in that query."""
+    matching the projects, counting and the rates are redone here."""
     import pandas as pd
     pf = t["project_facts"]
     projects = pf.loc[pf["detected_year"].between(year_from, year_to), ["project_id", "insee_code", "qpv_code"]]
@@ -188,7 +184,6 @@ def pandas_rates(t: dict, year_from: int, year_to: int, level: str = "reg"):
     territories = pd.DataFrame({terr_col: deps[terr_col].drop_duplicates()})
     out = families.merge(territories, how="cross").merge(counts, on=["family", terr_col], how="left")
     out = out.rename(columns={terr_col: "territory_code"})
-    out["family"] = out["family"].replace({"ruralite": "crte"})
     pct = out["covered_n"] / out["contracts_n"].where(out["contracts_n"] != 0)
     out["covered_n"] = out["covered_n"].fillna(0).astype("int64")
     out["contracts_n"] = out["contracts_n"].fillna(0).astype("int64")
@@ -247,8 +242,9 @@ def pandas_funnel(t: dict, year_from: int, year_to: int):
 
 PANDAS_CASES = {
     # label: (query name, extra params, pandas function, key columns to compare on)
-    "coverage/rates [all families, by région]": (
-        "coverage/rates", {"level": "reg", "family": None}, pandas_rates, ["family", "territory_code"]),
+    "coverage/contract_rates [all families, by région]": (
+        "coverage/contract_rates", {"level": "reg", "family": None, "perimetre": "france", "seuil": "detection"},
+        pandas_rates, ["family", "territory_code"]),
     "iae/by_territory [by département]": (
         "iae/by_territory", {"level": "dep", "zoom_reg": None, "zoom_dep": None}, pandas_iae_by_dep, ["code"]),
     "pipeline/reached_by_stage [funnel]": (

@@ -51,10 +51,8 @@ COVERAGE_VIEW = Spec("couverture", [
         retired={"crte": "les CRTE couvrent presque toute la France ; famille « ruralite » : CRTE à "
                          "dominante rurale"}),
     Key("niveau", "one", choices=lambda env: {"reg": "Région", "dep": "Département"}, default="reg"),
-    Key("perimetre", "one", choices=lambda env: {"reseau": "Territoires du réseau", "france": "France entière"},
-        default="reseau"),
-    Key("seuil", "one", choices=lambda env: {"detection": "détecté", "etude": "arrivé à l'étude d'opportunité",
-                                             "creation": "créé"}, default="detection"),
+    Key("perimetre", "one", choices=lambda env: vocab.PERIMETERS.as_dict(), default="reseau"),
+    Key("seuil", "one", choices=lambda env: vocab.COVERAGE_THRESHOLDS.as_dict(), default="detection"),
 ])
 
 

@@ -16,16 +16,35 @@ def widget(at, kind: str, spec: str, key: str):
 # ---------------------------------------------------------------- Couverture des contrats
 
 def test_coverage_figures_on_tiny(tiny_db, use_db):
+    """Default: denominator = the network's départements (29, 56, 59, 974: 169 QPV, 95 PVD communes; see
+    tests/test_queries_coverage.py), threshold = detection. 4 QPV reached (Kermoysan, Kervenanec Nord,
+    Secteur Ouest, Le Bas De La Rivière): 4 / 169 = 2,4 %; 2 PVD (Audierne, Briec): 2 / 95 = 2,1 %."""
     use_db(tiny_db)
     at = open_page("couverture.py", {"annees": "2019-2023"})
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Quartiers prioritaires (QPV)"] == "0,3\u00a0%"
-    assert metrics["Petites villes de demain"] == "0,1\u00a0%"
+    assert metrics["Quartiers prioritaires (QPV)"] == "2,4\u00a0%"
+    assert metrics["Petites villes de demain"] == "2,1\u00a0%"
+    assert metrics["LEADER (GAL)"] == "–"   # an import without GAL file: not computable, said so
     text = texts(at)
-    assert "**4** QPV avec au moins un projet sur **1\u202f493**" in text
-    assert "**2** communes PVD avec au moins un projet sur **1\u202f646**" in text
-    assert "approximation usuelle" in text  # the contrat de ville proxy is said on screen
+    assert "**4** sur **169** QPV · 165 en zone blanche" in text
+    assert "France entière : 4 sur 1\u202f493" in text            # the other denominator, always shown
+    assert "**2** sur **95** communes PVD" in text
+    assert "approximation usuelle" in text and "EPT" in text        # the contrat de ville rule is said
+    assert "python -m fabrique import-gal" in text
+    # QPV data quality: P05 (Quimper), P07 (Villeneuve-d'Ascq) and P10 (Saint-Denis) lie in a commune with a
+    # QPV, without a QPV code.
+    assert "3 projet(s) situé(s) dans une commune comptant un QPV n'ont pas de code QPV" in text
+
+
+def test_coverage_france_denominator_and_creation_threshold(tiny_db, use_db):
+    use_db(tiny_db)
+    at = open_page("couverture.py", {"annees": "2019-2023", "perimetre": "france", "seuil": "creation"})
+    assert not at.exception, [e.value for e in at.exception]
+    # Created projects with a QPV code: P01 (Kermoysan) and P06 (Secteur Ouest): 2 / 1 493 = 0,1 %.
+    assert {m.label: m.value for m in at.metric}["Quartiers prioritaires (QPV)"] == "0,1\u00a0%"
+    assert "**2** sur **1\u202f493** QPV" in texts(at)
+    assert "Contrats atteints : au moins un projet créé de 2019 à 2023" in [s.value for s in at.subheader]
 
 
 def test_coverage_family_and_level_from_the_link(tiny_db, use_db):
@@ -45,7 +64,7 @@ def test_coverage_old_zone_link_becomes_the_departement_filter(tiny_db, use_db):
     assert at.query_params["dep"] == "29" and "zone" not in at.query_params
     assert "Ancien paramètre « zone »" in texts(at)
     # Finistère: 39 PVD communes, Audierne and Briec reached (P02, P03): 37 without a project.
-    assert "**37** communes PVD sur **39** sans aucun projet détecté de 2019 à 2023" in texts(at)
+    assert "**37** communes PVD sur **39** sans au moins un projet détecté de 2019 à 2023" in texts(at)
 
 
 def test_coverage_rejects_bad_view_values(tiny_db, use_db):

@@ -39,9 +39,9 @@ from fabrique import build, config, db
 from fabrique.filters import Filters
 from tiny import literal_rows, tiny_more_records, tiny_records
 
-QUERIES = ["coverage/rates", "coverage/contracts", "coverage/project_shares", "coverage/contract_rates",
-           "coverage/contract_list", "coverage/network_presence"]
-FAMILIES = ["qpv", "ville", "crte", "frr", "leader", "pvd", "acv"]          # legacy query codes
+QUERIES = ["coverage/project_shares", "coverage/contract_rates", "coverage/contract_list",
+           "coverage/network_presence"]
+FAMILIES = ["qpv", "ville", "ruralite", "frr", "leader", "pvd", "acv"]     # vocab.CONTRACT_FAMILIES
 NEW_FAMILIES = ["qpv", "ville", "ruralite", "frr", "leader", "pvd", "acv"]  # vocab.CONTRACT_FAMILIES
 ALL = Filters(2019, 2023)  # every tiny project is detected in 2019-2023
 
@@ -56,8 +56,9 @@ def rows(df, cols):
 
 
 def rates(tiny_db, f=ALL, level="france", family=None):
-    """The legacy query of the current page (France, détection, CRTE à dominante rurale as 'crte')."""
-    return run("coverage/rates", tiny_db, f, level=level, family=family)
+    """Rates with France as the denominator and detection as the threshold (the former default page)."""
+    return run("coverage/contract_rates", tiny_db, f, level=level, family=family, perimetre="france",
+               seuil="detection")
 
 
 def contract_rates(tiny_db, f=ALL, level="france", family=None, perimetre="france", seuil="detection"):
@@ -93,7 +94,7 @@ def test_national_rates(tiny_db):
     assert rows(rates(tiny_db), RATE_COLS) == [
         ("qpv", "FR", 4, 1493, 1489, round(4 / 1493, 4)),
         ("ville", "FR", 4, 354, 350, round(4 / 354, 4)),
-        ("crte", "FR", 0, 550, 550, 0.0),
+        ("ruralite", "FR", 0, 550, 550, 0.0),
         ("frr", "FR", 1, 19934, 19933, round(1 / 19934, 4)),
         ("leader", "FR", 0, 0, 0, None),
         ("pvd", "FR", 2, 1646, 1644, round(2 / 1646, 4)),
@@ -113,7 +114,7 @@ def test_rates_bretagne_2021_2022(tiny_db):
     # rural CRTE 0 of 33; FRR 0 of 397; PVD none of 135; ACV Lorient + Quimper = 2 of 11.
     f = Filters(2021, 2022, regs=("53",))
     assert rows(rates(tiny_db, f), ["family", "covered_n", "contracts_n"]) == [
-        ("qpv", 1, 31), ("ville", 1, 12), ("crte", 0, 33), ("frr", 0, 397), ("leader", 0, 0), ("pvd", 0, 135),
+        ("qpv", 1, 31), ("ville", 1, 12), ("ruralite", 0, 33), ("frr", 0, 397), ("leader", 0, 0), ("pvd", 0, 135),
         ("acv", 2, 11),
     ]
 
@@ -124,7 +125,7 @@ def test_rates_iae_projects(tiny_db):
     # PVD: Audierne -> 1. ACV: Quimper -> 1. Denominators do not depend on project filters.
     f = Filters(2019, 2023, iae="oui")
     assert rows(rates(tiny_db, f), ["family", "covered_n", "contracts_n"]) == [
-        ("qpv", 2, 1493), ("ville", 2, 354), ("crte", 0, 550), ("frr", 1, 19934), ("leader", 0, 0),
+        ("qpv", 2, 1493), ("ville", 2, 354), ("ruralite", 0, 550), ("frr", 1, 19934), ("leader", 0, 0),
         ("pvd", 1, 1646), ("acv", 1, 245),
     ]
 
@@ -330,7 +331,7 @@ def test_rural_contracts_and_frr(more_db):
 # ---------------------------------------------------------------- contracts (map and zones blanches)
 
 def test_covered_qpv_and_contrats_de_ville(tiny_db):
-    qpv = run("coverage/contracts", tiny_db, family="qpv", zone_reg=None, zone_dep=None)
+    qpv = run("coverage/contract_list", tiny_db, family="qpv", perimetre="france", seuil="detection", zone_reg=None, zone_dep=None)
     assert rows(qpv[qpv["is_covered"]], ["contract_id", "contract_name", "dep_label", "dep_code", "projects_n"]) == [
         ("QN02902M", "Kermoysan", "Finistère (29)", "29", 1),
         ("QN05604M", "Kervenanec Nord", "Morbihan (56)", "56", 1),
@@ -339,13 +340,13 @@ def test_covered_qpv_and_contrats_de_ville(tiny_db):
     ]
     assert qpv.loc[qpv["contract_id"] == "QN05971M", "hover_text"].item() == "Secteur Ouest (QN05971M) · 2 projets"
     assert qpv.loc[qpv["contract_id"] == "QN02902M", "hover_text"].item() == "Kermoysan (QN02902M) · 1 projet"
-    ville = run("coverage/contracts", tiny_db, family="ville", zone_reg=None, zone_dep=None)
+    ville = run("coverage/contract_list", tiny_db, family="ville", perimetre="france", seuil="detection", zone_reg=None, zone_dep=None)
     # each unit with the projects in its QPV: Quimper P01; Lorient P04; Lille P06, P08; CINOR P09
     assert rows(ville[ville["is_covered"]], ["contract_id", "dep_label", "projects_n"]) == [
         ("200068120", "Finistère (29)", 1), ("200042174", "Morbihan (56)", 1), ("200093201", "Nord (59)", 2),
         ("249740119", "La Réunion (974)", 1),
     ]
-    crte = run("coverage/contracts", tiny_db, family="crte", zone_reg=None, zone_dep=None)
+    crte = run("coverage/contract_list", tiny_db, family="ruralite", perimetre="france", seuil="detection", zone_reg=None, zone_dep=None)
     assert len(crte) == 550 and not crte["is_covered"].any()
     assert crte[["lon", "lat", "dep_code", "dep_label"]].notna().all().all()
     # a CRTE across départements lists them all
@@ -357,7 +358,7 @@ def test_covered_qpv_and_contrats_de_ville(tiny_db):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_contract_list_reconciles_with_rates(tiny_db, f, family):
     """The map's list and the rate come from two files: same denominator, same numerator."""
-    contracts = run("coverage/contracts", tiny_db, f, family=family, zone_reg=None, zone_dep=None)
+    contracts = run("coverage/contract_list", tiny_db, f, perimetre="france", seuil="detection", family=family, zone_reg=None, zone_dep=None)
     whole = rates(tiny_db, f, family=family).iloc[0]
     assert len(contracts) == whole["contracts_n"]
     assert contracts["contract_id"].is_unique
@@ -377,23 +378,16 @@ def test_new_contract_list_reconciles_with_new_rates(tiny_db, perimetre, seuil, 
             assert int(contracts["is_covered_qpv_commune"].sum()) == whole["covered_qpv_commune_n"]
 
 
-def test_legacy_queries_are_the_new_ones_at_france_and_detection(tiny_db):
-    old = rates(tiny_db, level="dep").assign(family=lambda d: d["family"].replace({"crte": "ruralite"}))
-    new = contract_rates(tiny_db, level="dep")
-    cols = ["family", "territory_code", "covered_n", "contracts_n", "coverage_pct"]
-    pd.testing.assert_frame_equal(old[cols].reset_index(drop=True), new[cols].reset_index(drop=True))
-
-
 def test_zone_narrows_the_list(tiny_db):
     # PVD communes of Finistère: 39, of which Audierne and Briec have a project (P02, P03).
-    pvd = run("coverage/contracts", tiny_db, family="pvd", zone_reg=None, zone_dep="29")
+    pvd = run("coverage/contract_list", tiny_db, family="pvd", perimetre="france", seuil="detection", zone_reg=None, zone_dep="29")
     assert len(pvd) == 39 and set(pvd["dep_code"]) == {"29"}
     assert rows(pvd[pvd["is_covered"]], ["contract_id", "contract_name", "projects_n"]) == [
         ("29003", "Audierne", 1), ("29020", "Briec", 1),
     ]
     # a région zone gives the same list as the région filter
-    by_zone = run("coverage/contracts", tiny_db, family="ville", zone_reg="53", zone_dep=None)
-    by_filter = run("coverage/contracts", tiny_db, Filters(2019, 2023, regs=("53",)), family="ville",
+    by_zone = run("coverage/contract_list", tiny_db, family="ville", perimetre="france", seuil="detection", zone_reg="53", zone_dep=None)
+    by_filter = run("coverage/contract_list", tiny_db, Filters(2019, 2023, regs=("53",)), perimetre="france", seuil="detection", family="ville",
                     zone_reg=None, zone_dep=None)
     assert by_zone["contract_id"].tolist() == by_filter["contract_id"].tolist()
     assert len(by_zone) == 12
@@ -522,14 +516,14 @@ def test_gal_coverage(gal_db):
     by_dep = rates(gal_db, level="dep", family="leader")
     assert rows(by_dep[by_dep["contracts_n"] > 0], ["territory_code", "covered_n", "contracts_n"]) == [
         ("22", 0, 1), ("29", 1, 1), ("56", 0, 1), ("59", 1, 1)]
-    gal = run("coverage/contracts", gal_db, family="leader", zone_reg=None, zone_dep=None)
+    gal = run("coverage/contract_list", gal_db, family="leader", perimetre="france", seuil="detection", zone_reg=None, zone_dep=None)
     assert rows(gal, ["contract_id", "contract_name", "dep_label", "projects_n", "is_covered"]) == [
         ("G3", "GAL test Argoat", "Côtes-d'Armor (22), Morbihan (56)", 0, False),
         ("G1", "GAL test Cornouaille", "Finistère (29)", 2, True),
         ("G2", "GAL test Flandre", "Nord (59)", 1, True),
     ]
     # a GAL in the perimeter as soon as one of its communes is: Morbihan alone keeps G3
-    only_56 = run("coverage/contracts", gal_db, Filters(2019, 2023, deps=("56",)), family="leader",
+    only_56 = run("coverage/contract_list", gal_db, Filters(2019, 2023, deps=("56",)), perimetre="france", seuil="detection", family="leader",
                   zone_reg=None, zone_dep=None)
     assert only_56["contract_id"].tolist() == ["G3"]
     shares = run("coverage/project_shares", gal_db).set_index("zoning")
