@@ -85,8 +85,11 @@ def _figure(traces: list, title: str, height: int = 380, **layout) -> go.Figure:
 
 def bars(df: pd.DataFrame, x: str, y: str | list[str], *, title: str, labels: dict[str, str],
          horizontal: bool = False, stacked: bool = True, unit: str = "", decimals: int = 0,
-         colours: dict[str, str] | None = None, height: int = 380, category_axis: bool = True) -> go.Figure:
-    """Bars of one or several value columns (each a legend entry named by labels[col])."""
+         colours: dict[str, str] | None = None, height: int = 380, category_axis: bool = True,
+         partial: str | None = None) -> go.Figure:
+    """Bars of one or several value columns (each a legend entry named by labels[col]).
+
+    partial: a boolean column marking the rows of an unfinished year, drawn hatched."""
     ys = [y] if isinstance(y, str) else y
     traces = []
     for i, col in enumerate(ys):
@@ -95,7 +98,11 @@ def bars(df: pd.DataFrame, x: str, y: str | list[str], *, title: str, labels: di
         fmt = f"%{{{'x' if horizontal else 'y'}:,.{decimals}f}}{unit}"
         cat = "%{y}" if horizontal else "%{x}"
         kw = dict(x=df[col], y=df[x].astype(str), orientation="h") if horizontal else dict(x=df[x].astype(str), y=df[col])
-        traces.append(go.Bar(name=name, marker={"color": colour},
+        marker = {"color": colour}
+        if partial and partial in df.columns and df[partial].any():
+            marker["pattern"] = {"shape": ["/" if p else "" for p in df[partial].fillna(False)],
+                                 "fgcolor": "white", "size": 6}
+        traces.append(go.Bar(name=name, marker=marker,
                              hovertemplate=f"{cat}<br>{name} : {fmt}<extra></extra>", **kw))
     cat_axis, value_axis = ("yaxis", "xaxis") if horizontal else ("xaxis", "yaxis")
     axes: dict[str, dict] = {cat_axis: {}, value_axis: {}}
@@ -109,14 +116,29 @@ def bars(df: pd.DataFrame, x: str, y: str | list[str], *, title: str, labels: di
 
 
 def lines(df: pd.DataFrame, x: str, ys: list[str], *, title: str, labels: dict[str, str],
-          unit: str = "", decimals: int = 0, height: int = 360) -> go.Figure:
-    """One line per value column over years (x shown as categories so years read 2019, not 2 019)."""
+          unit: str = "", decimals: int = 0, height: int = 360, partial: str | None = None) -> go.Figure:
+    """One line per value column over years (x shown as categories so years read 2019, not 2 019).
+
+    partial: a boolean column marking the last rows of an unfinished year: the segment that reaches them is
+    dotted (the year is not over, its value is not comparable)."""
     traces = []
+    cut = len(df)
+    if partial and partial in df.columns and len(df) > 1 and df[partial].fillna(False).any():
+        flags = df[partial].fillna(False).tolist()
+        cut = flags.index(True)
     for i, col in enumerate(ys):
         name = labels.get(col, col)
-        traces.append(go.Scatter(x=df[x].astype(str), y=df[col], mode="lines+markers", name=name,
-                                 line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
-                                 hovertemplate=f"%{{x}}<br>{name} : %{{y:,.{decimals}f}}{unit}<extra></extra>"))
+        colour = PALETTE[i % len(PALETTE)]
+        hover = f"%{{x}}<br>{name} : %{{y:,.{decimals}f}}{unit}<extra></extra>"
+        whole = df.iloc[:cut] if cut > 0 else df
+        traces.append(go.Scatter(x=whole[x].astype(str), y=whole[col], mode="lines+markers", name=name,
+                                 line={"color": colour, "width": 2.5}, hovertemplate=hover, legendgroup=col))
+        if 0 < cut < len(df):
+            tail = df.iloc[cut - 1:]
+            traces.append(go.Scatter(x=tail[x].astype(str), y=tail[col], mode="lines+markers",
+                                     name=f"{name} (année incomplète)", showlegend=False, legendgroup=col,
+                                     line={"color": colour, "width": 2.5, "dash": "dot"},
+                                     marker={"symbol": "circle-open"}, hovertemplate=hover))
     return _figure(traces, title, height, xaxis={"type": "category"})
 
 

@@ -84,8 +84,10 @@ LABELS = {
     "programme": "Programme",
     "year": "Année",
     "sessions_n": "Séances de créativité",
-    "studies_n": "Études d'opportunité",
-    "partners_n": "Partenaires mobilisés",
+    "studies_n": "Études d'opportunité déclarées",
+    "partners_n": "Partenaires mobilisés (déclarés par la structure)",
+    "projects_n": "Projets suivis",
+    "creations_n": "Créations de l'année",
     # carnet de projets (queries/carnet/projects.sql)
     "qpv_name": "Quartier prioritaire (QPV)",
     "ville_names": "Contrat de ville (EPCI comptant un QPV)",

@@ -264,17 +264,19 @@ def empty(message: str = "Aucune donnée ne correspond aux filtres choisis.") ->
     st.info(message + " Élargissez la période ou retirez un filtre.", icon=":material/search_off:")
 
 
-def kpi(label: str, value: str, delta: str | None = None, help: str | None = None,
-        trend: list[float] | None = None, inverse: bool = False) -> None:
+def kpi(label: str, value: str, delta: dict | None = None, help: str | None = None,
+        trend: list[float] | None = None) -> None:
+    """A key figure; `delta` comes from compare() (change against another period, named)."""
     # Meeting mode: no sparkline (the six tiles stay on the first screen; the evolution is charted below).
     show_trend = trend and len(trend) > 1 and not _meeting()
-    st.metric(label, value, delta=delta, help=help, border=True,
-              delta_color="inverse" if inverse else "normal",
+    st.metric(label, value, help=help, border=True, **(delta or {}),
               chart_data=trend if show_trend else None, chart_type="line")
 
 
-def delta_text(current, previous, decimals: int = 0) -> str | None:
-    """'+12 (+5,0 %) vs période précédente' or None when there is nothing to compare with."""
+def compare(current, previous, decimals: int = 0, against: str = "la période précédente",
+            inverse: bool = False) -> dict | None:
+    """The change of a figure against another period, for kpi(): '+12 (+5,0 %)', described as
+    'par rapport à 2010 à 2014'; no arrow and no colour when nothing changed; None without a previous value."""
     if previous is None or pd.isna(previous) or (previous == 0 and current == 0):
         return None
     diff = current - previous
@@ -282,7 +284,12 @@ def delta_text(current, previous, decimals: int = 0) -> str | None:
     text = sign + fmt.number(abs(diff), decimals)
     if previous:
         text += f" ({sign}{fmt.percent(abs(diff) / previous)})"
-    return text + " vs période précédente"
+    out = {"delta": text, "delta_description": f"par rapport à {against}"}
+    if diff == 0:
+        out.update(delta_color="off", delta_arrow="off")
+    elif inverse:
+        out["delta_color"] = "inverse"
+    return out
 
 
 def formatted(df: pd.DataFrame, labels: dict[str, str]):

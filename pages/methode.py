@@ -1,78 +1,9 @@
 """Méthode et données: how each figure is computed, where the data comes from, and the downloads."""
-import pandas as pd
 import streamlit as st
 
-from fabrique import data, export, filters, fmt, ui
+from fabrique import data, dictionary, export, filters, fmt, ui
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALL_FILTERS = "tous les filtres (structure, territoire du projet, IAE, SIAE, zonage, étape)"
-STRUCTURE_FILTERS = "filtres de structure seulement (région, département, structure, statut)"
-
-# The indicator dictionary: one line per figure shown in the dashboard (definitions: DOMAIN guide and
-# the comments of the queries that compute them).
-INDICATORS = [
-    ("Structures du réseau",
-     "Structures porteuses entrées dans le réseau, par statut (expérimentation, appellation) à la fin de l'année.",
-     "nombre", "fin de chaque année ; fin de la période pour les chiffres clés", STRUCTURE_FILTERS +
-     " ; une structure est dans une région ou un département quand son territoire le couvre"),
-    ("Séances de créativité", "Séances tenues dans l'année (ateliers d'habitants et d'acteurs locaux), "
-     "déclarées par les structures.", "nombre", "année civile ; somme des années de la période", STRUCTURE_FILTERS),
-    ("Études d'opportunité", "Études parvenues au stade « avancée » ou « validée » dans l'année, déclarées par "
-     "les structures.", "nombre", "année civile ; somme des années de la période", STRUCTURE_FILTERS),
-    ("Créations", "Entreprises ou activités lancées (nouvelle entité ou nouvelle activité d'une structure existante).",
-     "nombre", "année de la date de création", ALL_FILTERS + " ; le projet compte là où il est situé"),
-    ("Emplois créés", "Équivalents temps plein à la création ; pour les projets IAE, les postes d'insertion sont "
-     "comptés à part (« postes d'insertion »).", "ETP", "année de la date de création", ALL_FILTERS),
-    ("Partenaires mobilisés", "Organisations distinctes impliquées dans l'année (collectivités, services de "
-     "l'État, fondations, entreprises, réseaux, habitants).", "nombre",
-     "dernière année de la période (ils ne s'additionnent pas d'une année à l'autre)", STRUCTURE_FILTERS),
-    ("Projets suivis", "Projets détectés au plus tard la dernière année de la période et ni créés ni abandonnés "
-     "avant la première (pages « Structures du réseau » et téléchargements).", "nombre",
-     "période choisie", ALL_FILTERS),
-    ("Taux de transformation", "Par cohorte (année de détection du projet) : projets ayant atteint au moins "
-     "l'étude d'opportunité ÷ projets détectés ; projets créés ÷ projets ayant atteint l'étude.", "%",
-     "cohortes détectées pendant la période ; les étapes suivantes comptent quelle que soit leur année",
-     ALL_FILTERS),
-    ("Délai médian détection → création", "Médiane du délai entre la détection et la création des projets "
-     "créés de ces cohortes.", "mois entiers", "cohortes détectées pendant la période", ALL_FILTERS),
-    ("Taux d'abandon par étape", "Projets abandonnés à une étape ÷ projets ayant atteint cette étape ; "
-     "motifs d'abandon en part de l'ensemble des abandons.", "%", "cohortes détectées pendant la période",
-     ALL_FILTERS),
-    ("Couverture des QPV", "QPV comptant au moins un projet détecté pendant la période (code QPV du projet) ÷ "
-     "QPV du périmètre ; les QPV sans projet sont les « zones blanches » de la carte.",
-     "% (avec numérateur et dénominateur)", "projets détectés pendant la période",
-     "la région et le département choisis délimitent les QPV ; les autres filtres choisissent les projets ; "
-     "101 départements (hors Polynésie et Saint-Martin)"),
-    ("Couverture des contrats de ville", "EPCI comptant au moins un QPV avec au moins un projet ÷ EPCI comptant "
-     "au moins un QPV. Approximation usuelle : le contrat de ville 2024-2030 est signé à l'échelle de l'EPCI.",
-     "% (avec numérateur et dénominateur)", "projets détectés pendant la période",
-     "comme la couverture des QPV"),
-    ("Couverture des contrats de ruralité (CRTE)", "CRTE comptant au moins un projet dans l'une de leurs "
-     "communes ÷ CRTE du périmètre (un CRTE à cheval sur deux territoires compte dans chacun).",
-     "% (avec numérateur et dénominateur)", "projets détectés pendant la période", "comme la couverture des QPV"),
-    ("Couverture LEADER (GAL)", "GAL comptant au moins un projet dans leur périmètre ÷ GAL du périmètre. "
-     "Aucune liste ouverte des communes des GAL n'existe : l'indicateur n'est calculé qu'après l'import d'une "
-     "telle liste.", "% (avec numérateur et dénominateur)", "projets détectés pendant la période",
-     "comme la couverture des QPV"),
-    ("Couverture PVD et ACV", "Communes Petites villes de demain (ou Action cœur de ville) comptant au moins un "
-     "projet ÷ communes PVD (ou ACV) du périmètre.", "% (avec numérateur et dénominateur)",
-     "projets détectés pendant la période", "comme la couverture des QPV"),
-    ("Part des projets par zonage", "Projets situés en QPV, en commune rurale (grille de densité INSEE : « peu "
-     "dense » ou « très peu dense »), en commune PVD, en commune d'un CRTE ou d'un GAL ÷ projets. Un projet peut "
-     "relever de plusieurs zonages : les parts ne s'additionnent pas.", "%", "projets détectés pendant la période",
-     ALL_FILTERS + " ; plusieurs zonages choisis se cumulent (un projet de l'un OU de l'autre)"),
-    ("Présence du réseau", "Départements couverts par le territoire d'au moins une structure ÷ départements du "
-     "périmètre.", "% (avec numérateur et dénominateur)", "structures entrées au plus tard la dernière année",
-     STRUCTURE_FILTERS),
-    ("Projets IAE pour 100 000 habitants", "Projets IAE (insertion par l'activité économique : ACI, EI, ETTI, AI, "
-     "EITI) détectés pendant la période, rapportés à la population municipale du territoire.",
-     "projets pour 100 000 habitants", "projets détectés pendant la période", ALL_FILTERS),
-    ("Petits effectifs", "Dans les vues sur les partenaires, à l'échelle de la commune ou de l'EPCI, les effectifs "
-     "de 1 ou 2 sont affichés « < 3 » pour ne pas désigner une organisation.", "—", "—",
-     "toutes les vues partenaires par commune ou EPCI"),
-]
-DICTIONARY_LABELS = {"indicator": "Indicateur", "definition": "Définition", "unit": "Unité", "period": "Période",
-                     "perimeter": "Règle de périmètre"}
 
 ctx = ui.context()
 f = ctx.filters
@@ -97,16 +28,17 @@ st.markdown(f"Données au **{fmt.date(meta.get('data_date'))}** · base construi
 ui.table(data.load("method/table_rows"), {"label": "Table", "rows_n": "Lignes"}, key="table_rows")
 
 st.subheader("Dictionnaire des indicateurs", anchor=False)
+st.markdown("**Règles communes.**\n" + "\n".join(f"- **{k}** : {v}" for k, v in dictionary.COMMON_RULES))
 st.markdown(
-    "**Règles communes.** La période est faite d'années civiles entières, bornes comprises. Les filtres de "
-    "structure (région, département, structure, statut) retiennent les structures dont le territoire couvre la "
-    "zone choisie ; le statut est le statut actuel. Les filtres de projet (IAE, type de SIAE, zonage, étape) et le "
-    "territoire du projet (commune où il est situé) ne s'appliquent qu'aux chiffres tirés des projets. Chaque "
-    "chiffre est compté à la date qui le concerne : détection pour les cohortes, création pour les créations et "
-    "les emplois, année de déclaration pour l'activité."
-)
+    "**Les choix de la page Couverture.** Le *dénominateur* est au choix (paramètre `perimetre` de l'adresse) : les "
+    "contrats des départements où travaille au moins une des structures retenues (par défaut), ou tous les contrats "
+    "de la zone filtrée (France entière) ; les deux effectifs sont toujours affichés. Le *seuil* (paramètre `seuil`) "
+    "dit quand un contrat compte comme atteint : un projet de la période y a été détecté (par défaut), est arrivé à "
+    "l'étude d'opportunité, ou a été créé. Les contrats de ruralité sont les CRTE à dominante rurale (au moins la "
+    "moitié de la population dans des communes rurales) ; les contrats de ville sont signés par les EPCI comptant un "
+    "quartier prioritaire et, dans la Métropole du Grand Paris, par les 11 EPT et Paris.")
 # A static table: definitions are long sentences that must wrap (a data grid would cut them off).
-st.table(ui.formatted(pd.DataFrame(INDICATORS, columns=list(DICTIONARY_LABELS)), DICTIONARY_LABELS))
+st.table(ui.formatted(dictionary.frame(), dictionary.LABELS))
 
 st.subheader("Sources et millésimes", anchor=False)
 st.markdown("Données du réseau : structures, projets et activité annuelle déclarés par les structures porteuses "

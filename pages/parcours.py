@@ -20,7 +20,7 @@ if kpis["detections_n"] == 0:
 else:
     cohorts = (f"projets détectés en {f.year_from}" if f.year_from == f.year_to
                else f"projets détectés de {f.year_from} à {f.year_to}")
-    n_det, n_stu, n_cre = (fmt.number(kpis[c]) for c in ("detections_n", "studies_n", "creations_n"))
+    n_det, n_stu, n_cre = (fmt.number(kpis[c]) for c in ("detections_n", "studies_reached_n", "creations_cohort_n"))
     months = fmt.number(kpis["median_months_n"])
     delay = months if months == "–" else f"{months} mois"
 
@@ -28,12 +28,14 @@ else:
     with row1[0]:
         ui.kpi("Projets détectés", n_det, help=f"Tous les {cohorts} (besoin ou idée repéré).")
     with row1[1]:
-        ui.kpi("Études d'opportunité", n_stu,
+        ui.kpi("Projets arrivés à l'étude d'opportunité", n_stu,
                help="Projets de ces cohortes arrivés au moins à l'étude d'opportunité : étape actuelle "
-                    "« étude d'opportunité » ou suivante, ou abandon à l'une de ces étapes.")
+                    "« étude d'opportunité » ou suivante, ou abandon à l'une de ces étapes. Ce n'est pas le "
+                    "nombre d'études déclarées par les structures dans leur activité annuelle (Vue d'ensemble).")
     with row1[2]:
-        ui.kpi("Créations", n_cre, help="Projets de ces cohortes dont l'activité a été créée, quelle que soit "
-                                        "l'année de création.")
+        ui.kpi("Créations de la cohorte", n_cre,
+               help="Projets de ces cohortes dont l'activité a été créée, quelle que soit l'année de création "
+                    "(la Vue d'ensemble compte les créations l'année où elles ont lieu).")
     row2 = st.columns(3)
     with row2[0]:
         ui.kpi("Taux études / détections", fmt.percent(kpis["studies_per_detection_pct"]),
@@ -72,27 +74,29 @@ else:
 
     st.subheader("Taux de transformation par cohorte", anchor=False)
     by_cohort = data.load("pipeline/by_cohort", ctx)
-    cohort_labels = {"cohort_year": "Cohorte (année de détection)", "detections_n": "Projets détectés",
-                     "studies_n": "Études", "creations_n": "Créations", "abandons_n": "Abandons",
+    by_cohort["cohort_label"] = [ctx.options.year_label(int(y)) for y in by_cohort["cohort_year"]]
+    cohort_labels = {"cohort_label": "Cohorte (année de détection)", "detections_n": "Projets détectés",
+                     "studies_reached_n": "Arrivés à l'étude", "creations_cohort_n": "Créations de la cohorte",
+                     "abandons_n": "Abandons",
                      "studies_per_detection_pct": "Études / détections",
                      "creations_per_study_pct": "Créations / études",
                      "median_months_n": "Délai médian (mois)"}
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.rate_lines(by_cohort, "cohort_year",
+        ui.chart(charts.rate_lines(by_cohort, "cohort_label",
                                    ["studies_per_detection_pct", "creations_per_study_pct"],
                                    title="Taux de transformation par cohorte", labels=cohort_labels,
-                                   fractions={"studies_per_detection_pct": ("studies_n", "detections_n"),
-                                              "creations_per_study_pct": ("creations_n", "studies_n")}),
-                 by_cohort, {k: cohort_labels[k] for k in ["cohort_year", "studies_n", "detections_n",
-                                                           "studies_per_detection_pct", "creations_n",
+                                   fractions={"studies_per_detection_pct": ("studies_reached_n", "detections_n"),
+                                              "creations_per_study_pct": ("creations_cohort_n", "studies_reached_n")}),
+                 by_cohort, {k: cohort_labels[k] for k in ["cohort_label", "studies_reached_n", "detections_n",
+                                                           "studies_per_detection_pct", "creations_cohort_n",
                                                            "creations_per_study_pct"]},
                  key="rates_by_cohort")
     with right:
-        ui.chart(charts.bars(by_cohort, "cohort_year", "median_months_n",
+        ui.chart(charts.bars(by_cohort, "cohort_label", "median_months_n",
                              title="Délai médian détection → création par cohorte (mois)", labels=cohort_labels,
                              unit=" mois"),
-                 by_cohort, {k: cohort_labels[k] for k in ["cohort_year", "creations_n", "median_months_n"]},
+                 by_cohort, {k: cohort_labels[k] for k in ["cohort_label", "creations_cohort_n", "median_months_n"]},
                  key="delay_by_cohort",
                  caption="Sur les seuls projets déjà créés de chaque cohorte.")
     ui.table(by_cohort, cohort_labels, key="by_cohort")
@@ -120,8 +124,8 @@ else:
 
     st.subheader("Par secteur d'activité", anchor=False)
     ui.table(data.load("pipeline/by_sector", ctx), {
-        "sector": "Secteur", "detections_n": "Projets détectés", "studies_n": "Études",
-        "creations_n": "Créations", "abandons_n": "Abandons", "studies_per_detection_pct": "Études / détections",
+        "sector": "Secteur", "detections_n": "Projets détectés", "studies_reached_n": "Arrivés à l'étude",
+        "creations_cohort_n": "Créations de la cohorte", "abandons_n": "Abandons", "studies_per_detection_pct": "Études / détections",
         "creations_per_study_pct": "Créations / études", "creations_per_detection_pct": "Créations / détections"},
         key="by_sector")
 

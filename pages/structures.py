@@ -43,7 +43,7 @@ elif not choice:
     st.subheader("Où sont les structures ?", anchor=False)
     territory = data.load("structures/territory_departments", ctx)
     pts = geo.to_map(structures)
-    seats = [charts.points(pts[pts["status"] == status], name=label, hover="map_label",
+    seats = [charts.points(pts[pts["status_then"] == status], name=label, hover="map_label",
                            colour=charts.STATUS_COLOURS[status], size=13, customdata=["structure_id"])
              for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]]
     # 1 structure: mid green, 2 or more: dark green (the count is in the hover and the data table).
@@ -60,9 +60,10 @@ elif not choice:
 
     st.subheader("Liste des structures", anchor=False)
     ui.table(structures, {
-        "name": "Structure", "status": "Statut actuel", "joined_year": "Entrée", "appellation_year": "Appellation",
+        "name": "Structure", "status_then": f"Statut fin {f.year_to}", "joined_year": "Entrée",
+        "appellation_year": "Appellation", "exit_year": "Sortie",
         "seat": "Siège", "departments": "Départements couverts", "regions": "Région(s)",
-        "projects_n": "Projets suivis", "creations_n": "Créations"}, key="structure_list")
+        "projects_n": "Projets suivis", "creations_n": "Créations de l'année"}, key="structure_list")
     st.caption(
         f"Structures entrées dans le réseau au plus tard en {f.year_to}. Projets suivis : projets détectés au "
         f"plus tard en {f.year_to} et ni créés ni abandonnés avant {f.year_from} ; créations : activités lancées "
@@ -76,10 +77,12 @@ else:
     st.button("Retour à la liste des structures", icon=":material/arrow_back:", on_click=back_to_list)
     st.subheader(profile["name"], anchor=False)
     appellation_year = fmt.by_suffix("appellation_year", profile["appellation_year"])
+    exit_year = fmt.by_suffix("exit_year", profile["exit_year"])
     st.markdown(
         f"**Statut actuel : {profile['status']}** · entrée dans le réseau en "
         f"{fmt.by_suffix('joined_year', profile['joined_year'])}"
         + ("" if appellation_year == "–" else f" · appellation obtenue en {appellation_year}")
+        + ("" if exit_year == "–" else f" · **sortie du réseau en {exit_year}** (ne compte plus après)")
         + f" · siège : {profile['commune_name']} ({profile['dep_name']}, {profile['reg_name']})"
     )
     st.markdown(f"**Territoire couvert** : {profile['departments']}"
@@ -91,28 +94,33 @@ else:
     with tiles[0]:
         ui.kpi("Séances de créativité", fmt.number(totals["sessions_n"]), help=f"Séances tenues, {period}.")
     with tiles[1]:
-        ui.kpi("Études d'opportunité", fmt.number(totals["studies_n"]),
-               help=f"Études « avancées » ou « validées », {period}.")
+        ui.kpi("Études d'opportunité déclarées", fmt.number(totals["studies_declared_n"]),
+               help=f"Études « avancées » ou « validées », {period}, déclarées par la structure.")
     with tiles[2]:
-        ui.kpi("Créations", fmt.number(totals["creations_n"]), help=f"Activités lancées, {period}.")
+        ui.kpi("Créations de l'année", fmt.number(totals["creations_year_n"]),
+               help=f"Activités lancées, {period}, comptées l'année de leur création.")
     with tiles[3]:
         ui.kpi("Emplois créés", fmt.number(totals["jobs_etp"], 1) + " ETP",
                help=f"ETP à la création, {period}, hors postes d'insertion "
                     f"({fmt.number(totals['insertion_jobs_etp'], 1)} ETP d'insertion en plus).")
     with tiles[4]:
-        ui.kpi(f"Partenaires en {f.year_to}", fmt.number(totals["partners_n"]),
-               help="Organisations distinctes impliquées dans l'année (« – » : rien de déclaré cette année-là).")
+        ui.kpi(f"Partenaires déclarés en {ctx.options.year_label(f.year_to)}", fmt.number(totals["partners_declared_n"]),
+               help="Organisations impliquées dans l'année, déclarées par la structure (« – » : rien de déclaré "
+                    "cette année-là).")
 
     st.subheader("Année par année", anchor=False)
     by_year = data.load("structures/structure_by_year", ctx, **extra)
-    year_labels = {"year": "Année", "sessions_n": "Séances de créativité", "studies_n": "Études d'opportunité",
-                   "partners_n": "Partenaires mobilisés", "creations_n": "Créations",
+    by_year["year_label"] = [ctx.options.year_label(int(y)) for y in by_year["year"]]
+    year_labels = {"year_label": "Année", "status_then": "Statut fin d'année",
+                   "sessions_n": "Séances de créativité", "studies_declared_n": "Études d'opportunité déclarées",
+                   "partners_declared_n": "Partenaires déclarés", "creations_year_n": "Créations de l'année",
                    "jobs_etp": "Emplois créés (ETP)", "insertion_jobs_etp": "Postes d'insertion (ETP)"}
     if by_year.empty:
         ui.empty(f"La structure n'était pas encore entrée dans le réseau en {f.year_to}.")
     else:
-        ui.chart(charts.lines(by_year, "year", ["sessions_n", "studies_n", "creations_n"],
-                              title=f"Séances, études et créations par an : {profile['name']}", labels=year_labels),
+        ui.chart(charts.lines(by_year, "year_label", ["sessions_n", "studies_declared_n", "creations_year_n"],
+                              title=f"Séances, études déclarées et créations par an : {profile['name']}",
+                              labels=year_labels, partial="is_partial"),
                  by_year, year_labels, key="fiche_by_year",
                  caption="Séances, études et partenaires : activité déclarée par la structure (« – » : rien de "
                          "déclaré). Créations et emplois : projets de la structure, l'année de la création.")

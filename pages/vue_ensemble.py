@@ -12,53 +12,79 @@ ui.context_line(ctx)
 
 kpis = data.load("overview/kpis", ctx).set_index("period")
 cur, prev = kpis.loc["current"], kpis.loc["previous"]
-has_previous = prev["y_to"] >= ctx.options.year_min
+opts = ctx.options
+has_previous = prev["y_to"] >= opts.year_min
+previous_period = (str(int(prev["y_from"])) if prev["y_from"] == prev["y_to"]
+                   else f"{max(int(prev['y_from']), opts.year_min)} à {int(prev['y_to'])}")
 by_year = data.load("overview/by_year", ctx)
+# An unfinished year (not over at the data date) is shown, never the default, always marked.
+by_year["year_label"] = [opts.year_label(int(y)) for y in by_year["year"]]
+partial_end = opts.is_partial(f.year_to)
+end_label = opts.year_label(f.year_to)
 
-if cur["structures_n"] == 0 and cur["creations_n"] == 0 and cur["sessions_n"] == 0:
+if cur["structures_n"] == 0 and cur["creations_year_n"] == 0 and cur["sessions_n"] == 0:
     ui.empty("Aucune structure ni aucun projet ne correspond aux filtres choisis.")
 else:
     def tile(col, label, field, help, decimals=0, unit=""):
         with col:
             ui.kpi(label, fmt.number(cur[field], decimals) + unit,
-                   ui.delta_text(cur[field], prev[field] if has_previous else None, decimals),
+                   ui.compare(cur[field], prev[field] if has_previous else None, decimals, previous_period),
                    help=help, trend=by_year[field].astype(float).tolist())
 
+    if partial_end:
+        st.info(f"La période se termine en {end_label} : l'année {f.year_to} n'est pas terminée à la date des "
+                f"données ({fmt.date(opts.data_date)}). Ses chiffres sont partiels (barres hachurées, trait "
+                "pointillé) et la comparaison avec la période précédente en tient compte mal.",
+                icon=":material/hourglass_top:")
     row1 = st.columns(3)
-    tile(row1[0], "Structures du réseau", "structures_n",
-         f"Structures entrées dans le réseau au plus tard en {f.year_to}. "
-         f"En expérimentation : {fmt.number(cur['experimentation_n'])} ; "
-         f"avec l'appellation : {fmt.number(cur['appellation_n'])}.")
-    tile(row1[1], "Séances de créativité", "sessions_n", "Séances tenues dans l'année, déclarées par les structures.")
-    tile(row1[2], "Études d'opportunité", "studies_n", "Études « avancées » ou « validées » dans l'année, déclarées par les structures.")
+    tile(row1[0], f"Structures du réseau fin {f.year_to}", "structures_n",
+         f"Structures présentes dans le réseau à la fin de {f.year_to} (entrées au plus tard cette année-là, non "
+         f"sorties). Statut à cette date : expérimentation {fmt.number(cur['experimentation_n'])}, "
+         f"appellation {fmt.number(cur['appellation_n'])}.")
+    tile(row1[1], "Séances de créativité", "sessions_n",
+         f"Séances tenues de {f.period}, déclarées par les structures dans leur activité annuelle.")
+    tile(row1[2], "Études d'opportunité déclarées", "studies_declared_n",
+         f"Études « avancées » ou « validées » de {f.period}, déclarées par les structures dans leur activité "
+         "annuelle. Ce n'est pas le nombre de projets arrivés à l'étude d'opportunité (page Parcours).")
     row2 = st.columns(3)
-    tile(row2[0], "Créations", "creations_n", "Entreprises ou activités lancées pendant la période (date de création).")
-    tile(row2[1], "Emplois créés", "jobs_etp", "Équivalents temps plein à la création, hors postes d'insertion.", 1, " ETP")
-    tile(row2[2], f"Partenaires mobilisés en {f.year_to}", "partners_n",
-         "Organisations distinctes impliquées dans l'année (dernière année de la période : "
-         "les partenaires ne s'additionnent pas d'une année sur l'autre).")
+    tile(row2[0], "Créations de l'année", "creations_year_n",
+         f"Entreprises ou activités lancées de {f.period}, comptées l'année de leur création (et non par "
+         "cohorte de détection, comme sur la page Parcours).")
+    tile(row2[1], "Emplois créés", "jobs_etp",
+         f"Équivalents temps plein à la création des activités lancées de {f.period}, hors postes d'insertion.",
+         1, " ETP")
+    tile(row2[2], f"Partenaires mobilisés en {end_label} (somme des déclarations)", "partners_declared_n",
+         f"Somme des partenaires que chaque structure déclare pour {f.year_to} : une organisation qui travaille "
+         "avec deux structures compte deux fois. Dernière année de la période (les partenaires ne s'additionnent "
+         "pas d'une année sur l'autre).")
     st.caption(
-        f"Structures en {f.year_to} : {fmt.number(cur['experimentation_n'])} en expérimentation, "
+        f"Structures fin {f.year_to} : {fmt.number(cur['experimentation_n'])} en expérimentation, "
         f"{fmt.number(cur['appellation_n'])} avec l'appellation. Postes d'insertion créés : "
-        f"{fmt.number(cur['insertion_jobs_etp'], 1)} ETP. Séances, études et partenaires suivent les filtres "
-        "de structure (région, département, structure, statut) ; créations et emplois suivent tous les filtres."
+        f"{fmt.number(cur['insertion_jobs_etp'], 1)} ETP. Comparaison : {previous_period}. Séances, études et "
+        "partenaires suivent les filtres de structure (région, département, structure, statut en fin de période) ; "
+        "créations et emplois suivent tous les filtres."
     )
 
     st.subheader("Évolution année par année", anchor=False)
-    labels = {"year": "Année", "experimentation_n": "Expérimentation", "appellation_n": "Appellation",
-              "sessions_n": "Séances de créativité", "studies_n": "Études d'opportunité",
-              "creations_n": "Créations", "jobs_etp": "Emplois créés (ETP)", "partners_n": "Partenaires mobilisés"}
+    labels = {"year_label": "Année", "experimentation_n": "Expérimentation", "appellation_n": "Appellation",
+              "sessions_n": "Séances de créativité", "studies_declared_n": "Études d'opportunité déclarées",
+              "creations_year_n": "Créations de l'année", "jobs_etp": "Emplois créés (ETP)",
+              "partners_declared_n": "Partenaires mobilisés (somme des déclarations)"}
     left, right = st.columns(2)
+    partial_note = (f" {end_label} : année incomplète (hachures, pointillés)." if by_year["is_partial"].any() else "")
     with left:
-        ui.chart(charts.bars(by_year, "year", ["experimentation_n", "appellation_n"],
+        ui.chart(charts.bars(by_year, "year_label", ["experimentation_n", "appellation_n"],
                              title="Structures du réseau par statut, fin d'année", labels=labels,
                              colours={"experimentation_n": charts.STATUS_COLOURS["expérimentation"],
-                                      "appellation_n": charts.STATUS_COLOURS["appellation"]}),
-                 by_year, {k: labels[k] for k in ["year", "experimentation_n", "appellation_n"]}, key="status_by_year")
+                                      "appellation_n": charts.STATUS_COLOURS["appellation"]}, partial="is_partial"),
+                 by_year, {k: labels[k] for k in ["year_label", "experimentation_n", "appellation_n"]},
+                 key="status_by_year", caption="Statut de chaque structure à la fin de l'année." + partial_note)
     with right:
-        ui.chart(charts.lines(by_year, "year", ["sessions_n", "studies_n", "creations_n"],
-                              title="Séances, études et créations par an", labels=labels),
-                 by_year, {k: labels[k] for k in ["year", "sessions_n", "studies_n", "creations_n"]}, key="activity_by_year")
+        ui.chart(charts.lines(by_year, "year_label", ["sessions_n", "studies_declared_n", "creations_year_n"],
+                              title="Séances, études déclarées et créations par an", labels=labels,
+                              partial="is_partial"),
+                 by_year, {k: labels[k] for k in ["year_label", "sessions_n", "studies_declared_n", "creations_year_n"]},
+                 key="activity_by_year", caption=partial_note.strip() or None)
 
     st.subheader("Carte du réseau", anchor=False)
     regions = data.load("overview/by_region", ctx)
@@ -75,7 +101,7 @@ else:
                                 title=f"Projets détectés de {f.period} par région, et sièges des structures "
                                       f"(statut en {f.year_to})")
         event = ui.chart(fig, regions, {"reg_code": "Code", "reg_name": "Région", "structures_n": "Structures",
-                                        "detections_n": "Projets détectés", "creations_n": "Créations",
+                                        "detections_n": "Projets détectés", "creations_year_n": "Créations de l'année",
                                         "jobs_etp": "Emplois créés (ETP)"},
                          key="network_map", on_select="rerun", selection_mode=("points",),
                          caption="Cliquez sur une région pour filtrer toutes les pages sur elle (filtre « Région »). "
@@ -86,13 +112,14 @@ else:
 
     st.subheader("Par structure", anchor=False)
     ui.table(data.load("overview/by_structure", ctx), {
-        "name": "Structure", "reg_name": "Région", "status_then": "Statut", "joined_year": "Entrée",
-        "appellation_year": "Appellation", "sessions_n": "Séances", "studies_n": "Études",
-        "creations_n": "Créations", "jobs_etp": "Emplois (ETP)", "partners_n": f"Partenaires {f.year_to}"},
+        "name": "Structure", "reg_name": "Région", "status_then": f"Statut fin {f.year_to}", "joined_year": "Entrée",
+        "appellation_year": "Appellation", "exit_year": "Sortie", "sessions_n": "Séances de créativité",
+        "studies_declared_n": "Études déclarées", "creations_year_n": "Créations de l'année",
+        "jobs_etp": "Emplois (ETP)", "partners_declared_n": f"Partenaires déclarés {f.year_to}"},
         key="by_structure")
     st.subheader("Par région", anchor=False)
     ui.table(regions, {
         "reg_name": "Région", "structures_n": "Structures", "detections_n": "Projets détectés",
-        "creations_n": "Créations", "jobs_etp": "Emplois (ETP)"}, key="by_region")
+        "creations_year_n": "Créations de l'année", "jobs_etp": "Emplois (ETP)"}, key="by_region")
 
 ui.footer()

@@ -143,8 +143,8 @@ def test_csv_activity_and_context_line(tiny_db):
     f = filters.Filters(2022, 2023, regs=("53",))
     _, activity, ctx = exported(tiny_db, f)
     back = read_csv(export.to_csv_bytes(activity, ctx))
-    assert back[["Identifiant structure", "Année", "Séances de créativité", "Études d'opportunité",
-                 "Partenaires mobilisés"]].values.tolist() == [["S1", 2022, 16, 8, 130]]
+    assert back[["Identifiant structure", "Année", "Séances de créativité", "Études d'opportunité déclarées",
+                 "Partenaires mobilisés (déclarés par la structure)"]].values.tolist() == [["S1", 2022, 16, 8, 130]]
     assert back[export.CONTEXT_COLUMN][0] == (
         "Données importées · données au 31/12/2023 · Période : 2022 à 2023 · Région : Bretagne · "
         "exporté le 26/11/2026 · source : réseau Fabrique à initiatives (Avise)")
@@ -237,7 +237,7 @@ def test_methode_page_on_a_demo_set(injected_demo_db, use_db):
     assert ("Données filtrées (Période : 2019 à 2023) : projets suivis pendant la période : **10** ; "
             "lignes d'activité annuelle (structure × année) : **9**.") in texts(at)
     dictionary = at.table[0].value
-    assert "Taux de transformation" in dictionary.to_string()
+    assert "Taux études / détections" in dictionary.to_string()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Projets (CSV)", "Activité annuelle (CSV)", "Projets et activité (XLSX)",
                       "Télécharger le modèle d'importation (XLSX)"]

@@ -165,8 +165,8 @@ def test_structure_fiche_from_the_link(tiny_db, use_db):
     assert widget(at, "selectbox", "structures", "fiche").value == "S1"
     metrics = {m.label: m.value for m in at.metric}
     # Same figures as test_structure_totals (S1, 2019-2023).
-    assert metrics["Séances de créativité"] == "52" and metrics["Études d'opportunité"] == "26"
-    assert metrics["Créations"] == "3" and metrics["Emplois créés"] == "7,5 ETP"
+    assert metrics["Séances de créativité"] == "52" and metrics["Études d'opportunité déclarées"] == "26"
+    assert metrics["Créations de l'année"] == "3" and metrics["Emplois créés"] == "7,5 ETP"
     assert "**Territoire couvert** : Finistère (29), Morbihan (56) — Bretagne" in texts(at)
     assert "Garage solidaire Quimper" in pd.concat(_frames(at), ignore_index=True).to_string()
 
@@ -177,7 +177,7 @@ def test_structure_chosen_in_the_select_box_goes_into_the_link_and_back(tiny_db,
     widget(at, "selectbox", "structures", "fiche").select("S2").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["fiche"] == "S2"
-    assert {m.label: m.value for m in at.metric}["Créations"] == "1"
+    assert {m.label: m.value for m in at.metric}["Créations de l'année"] == "1"
     next(b for b in at.button if b.label == "Retour à la liste des structures").click().run()
     assert "fiche" not in at.query_params and not at.metric
 

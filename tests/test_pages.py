@@ -59,16 +59,17 @@ def test_chart_data_tables_are_built_only_once_opened(tiny_db, use_db):
     opened = [e for e in at.expander if e.label == "Voir les données du graphique" and len(e.dataframe)]
     assert len(opened) == 1
     table = opened[0].dataframe[0].value
-    assert list(table.columns) == ["Année", "Séances de créativité", "Études d'opportunité", "Créations"]
+    assert list(table.columns) == ["Année", "Séances de créativité", "Études d'opportunité déclarées",
+                                   "Créations de l'année"]
     # The same figures as the chart above it: its years and its « Créations » line.
     chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                 if "Créations" in [t.get("name") for t in json.loads(c.proto.spec)["data"]])
-    line = next(t for t in chart["data"] if t["name"] == "Créations")
+                 if "Créations de l'année" in [t.get("name") for t in json.loads(c.proto.spec)["data"]])
+    line = next(t for t in chart["data"] if t["name"] == "Créations de l'année")
     assert [str(y) for y in table["Année"]] == list(line["x"])
     y = line["y"]
     if isinstance(y, dict):  # plotly 6 sends numeric arrays as base64 typed arrays
         y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
-    assert [float(v) for v in table["Créations"]] == [float(v) for v in y]
+    assert [float(v) for v in table["Créations de l'année"]] == [float(v) for v in y]
     assert sum(y) > 0
 
 

@@ -249,7 +249,7 @@ def test_page_tiles_on_tiny(tiny_db, use_db):
     assert not at.exception, [e.value for e in at.exception]
     tiles = {m.label: m.value for m in at.metric}
     assert tiles == {
-        "Projets détectés": "10", "Études d'opportunité": "8", "Créations": "5",
+        "Projets détectés": "10", "Projets arrivés à l'étude d'opportunité": "8", "Créations de la cohorte": "5",
         "Taux études / détections": "80,0\u00a0%", "Taux créations / études": "62,5\u00a0%",
         "Délai médian de création": "18 mois",
     }
@@ -265,7 +265,7 @@ def test_page_one_cohort_from_link(tiny_db, use_db):
     assert not at.exception, [e.value for e in at.exception]
     # Bretagne, cohort 2021: P04 (étude) and P05 (créé after 18 months).
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["Projets détectés"] == "2" and tiles["Créations"] == "1"
+    assert tiles["Projets détectés"] == "2" and tiles["Créations de la cohorte"] == "1"
     assert tiles["Taux créations / études"] == "50,0\u00a0%"
 
 

@@ -12,9 +12,6 @@ from fabrique.filters import Filters
 
 pytestmark = pytest.mark.browser
 
-KPI_LABELS = ["Structures du réseau", "Séances de créativité", "Études d'opportunité", "Créations", "Emplois créés"]
-
-
 def choose(page, testid: str, label: str, option: str) -> None:
     """Pick an option in a sidebar multiselect or select box with the mouse, and wait for the rerun."""
     widget = sidebar_widget(page, testid, label)
@@ -26,13 +23,15 @@ def choose(page, testid: str, label: str, option: str) -> None:
 def expected_kpis(demo_db, f: Filters) -> dict[str, str]:
     """The key figures straight from DuckDB (same query and formatting as the page)."""
     cur = db.run("overview/kpis", f.params(), path=demo_db).set_index("period").loc["current"]
+    # The demo's data date is 31/10/2026: 2026 is an unfinished year, labelled « 2026 (au 31/10) ».
+    end = f"{f.year_to} (au 31/10)" if f.year_to == 2026 else str(f.year_to)
     return {
-        "Structures du réseau": fmt.number(cur["structures_n"]),
+        f"Structures du réseau fin {f.year_to}": fmt.number(cur["structures_n"]),
         "Séances de créativité": fmt.number(cur["sessions_n"]),
-        "Études d'opportunité": fmt.number(cur["studies_n"]),
-        "Créations": fmt.number(cur["creations_n"]),
+        "Études d'opportunité déclarées": fmt.number(cur["studies_declared_n"]),
+        "Créations de l'année": fmt.number(cur["creations_year_n"]),
         "Emplois créés": fmt.number(cur["jobs_etp"], 1) + " ETP",
-        f"Partenaires mobilisés en {f.year_to}": fmt.number(cur["partners_n"]),
+        f"Partenaires mobilisés en {end} (somme des déclarations)": fmt.number(cur["partners_declared_n"]),
     }
 
 

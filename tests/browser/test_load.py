@@ -50,7 +50,7 @@ def expected_creations(path: Path, year_min: int, year_max: int) -> dict[str, st
     out = {}
     for reg in REGIONS:
         kpis = db.run("overview/kpis", Filters(year_min, year_max, regs=(reg,)).params(), path=path)
-        out[reg] = fmt.number(int(kpis.set_index("period").loc["current", "creations_n"]))
+        out[reg] = fmt.number(int(kpis.set_index("period").loc["current", "creations_year_n"]))
     return out
 
 
@@ -106,7 +106,7 @@ def rss_mb(pid: int) -> float:
 
 
 async def creations_tile(page) -> str:
-    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Créations").first
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Créations de l'année").first
     return (await tile.locator('[data-testid="stMetricValue"]').inner_text()).strip()
 
 
