@@ -25,6 +25,7 @@ REFERENCE_FILES = [
     "crte_communes.csv", "crte_groupements.csv", "frr_communes.csv",
     "grille_densite_communes.csv", "communes_history.csv",
     "departements.geojson", "regions.geojson",
+    "qpv_2024.geojson",  # placement of projects by their coordinates (fabrique/qpv_locate.py)
 ]
 
 

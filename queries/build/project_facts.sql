@@ -1,5 +1,6 @@
 -- Projects with their geography and zoning flags, denormalised once at build time so that every
--- page filters one table. in_qpv: located in a QPV (qpv_code given); in_contrat_ville: the commune's
+-- page filters one table. in_qpv: located in a QPV (qpv_code: found from the coordinates when given, else
+-- typed; qpv_source says which); in_contrat_ville: the commune's
 -- EPCI has a QPV (contrat de ville proxy). reached_rank: the furthest step reached (current stage,
 -- or the stage at which the project was abandoned; stage_order); months_to_creation: detection to creation.
 -- grain: one row per project_id
@@ -8,7 +9,7 @@ gal_members as (select distinct insee_code from leader_communes),
 qpv_members as (select distinct insee_code from qpv_communes)
 select p.project_id, p.structure_id, s.status as structure_status, p.title, p.sector,
        p.insee_code, c.commune_name, c.dep_code, c.reg_code, c.epci_siren, c.population,
-       p.qpv_code,
+       p.qpv_code, p.qpv_code_typed, p.qpv_source,
        p.qpv_code is not null as in_qpv,
        p.insee_code in (select insee_code from qpv_members) as in_qpv_commune,
        c.is_rural, c.is_frr,
