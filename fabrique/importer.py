@@ -1,11 +1,19 @@
 """Read and validate import files (XLSX workbook or one CSV per sheet) against fabrique.schema.
 
 Entry point: ``import_files(paths) -> ImportResult``. Nothing here raises on bad input: every
-defect of a file, a sheet, a row or a cell becomes a ``Problem`` (French message), every row with
-a problem goes to ``ImportResult.rejected`` and only valid rows reach ``ImportResult.records``.
+defect of a file, a sheet, a row or a cell becomes a ``Problem`` (French message). A problem is an
+``erreur`` when it would break a figure (identifiers, structure, commune, stage, dates and their order,
+status, IAE, SIAE type, numbers, coordinates): the row goes to ``ImportResult.rejected``. It is an
+``avertissement`` when the row can be imported as it is (an open-vocabulary value close to a suggestion,
+a typed QPV code that the coordinates contradict...): the row is imported and the warning reported.
+
+Hostile files cost a bounded amount: workbooks are read streaming (openpyxl read-only), files past the
+limits below are refused before validation, and only the first MAX_PROBLEMS_DETAILED problems are kept
+in full (the rest are counted).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -14,17 +22,35 @@ import math
 import re
 import unicodedata
 import warnings
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
-from . import reference, schema
+from . import fmt, reference, schema
 from .schema import Column
+
+# ----------------------------------------------------------------------------------------------
+# Limits: what one import may cost. The network's real files hold a few thousand rows (about
+# 1,500 projects since 2010); the limits leave a wide margin and are stated in README and in the
+# refusal messages.
+
+MAX_FILE_BYTES = 50 * 1024 * 1024            # a file on disk (the admin screen's upload limit too)
+MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a workbook's parts once unzipped (zip bombs)
+MAX_XLSX_PARTS = 2_000                        # files inside a workbook's zip
+MAX_ROWS = 100_000                            # non-empty data rows per sheet
+MAX_COLUMNS = 200                             # columns per sheet, up to the last header
+MAX_CELLS = 3_000_000                         # cells read per file (rows x columns up to the last header)
+MAX_PROBLEMS_DETAILED = 1_000                 # problems reported in full; the others are only counted
+CHUNK_ROWS = 2_000                            # rows validated together (vectorised coordinate checks)
+
+ERROR = "erreur"            # the row (or the sheet, or the file) is refused
+WARNING = "avertissement"   # reported, the row is imported
 
 # ----------------------------------------------------------------------------------------------
 # Result types
@@ -39,13 +65,21 @@ class Problem:
     value: str | None        # the offending value as typed
     rule: str                # French sentence, no final full stop
     suggestion: str | None = None
+    level: str = ERROR       # ERROR or WARNING
+    record: str | None = None  # the row's identifier ("projet P15"), found again after a sort
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
 
     def message(self) -> str:
         where = [self.file] if self.file else []
         if self.sheet:
             where.append(f"feuille « {self.sheet} »")
         if self.row is not None:
-            where.append(f"ligne {self.row}")
+            where.append(f"ligne {self.row}" + (f" ({self.record})" if self.record else ""))
+        elif self.record:
+            where.append(self.record)
         if self.column:
             where.append(f"colonne « {self.column} »")
         what = f"« {self.value} » — {self.rule}" if self.value not in (None, "") else self.rule
@@ -55,6 +89,29 @@ class Problem:
         if self.suggestion:
             msg += f" Suggestion : {self.suggestion}."
         return msg
+
+
+class ProblemLog:
+    """Every problem is counted; only the first ``limit`` are kept in full (a hostile file can hold
+    millions of them: 2.6 million were once printed)."""
+
+    def __init__(self, limit: int | None = None):
+        self.limit = MAX_PROBLEMS_DETAILED if limit is None else limit
+        self.kept: list[Problem] = []
+        self.n_errors = 0
+        self.n_warnings = 0
+
+    def add(self, p: Problem) -> None:
+        if p.is_error:
+            self.n_errors += 1
+        else:
+            self.n_warnings += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(p)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
 
 
 # English output tables: column -> dtype ("object" columns hold None for missing values).
@@ -83,12 +140,34 @@ REJECTED_COLUMNS = ["sheet", "row", "values", "problems"]
 @dataclass
 class ImportResult:
     records: dict[str, pd.DataFrame]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first MAX_PROBLEMS_DETAILED, in file order
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    n_errors: int | None = None     # every error, including those not kept in `problems`
+    n_warnings: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.n_errors is None:
+            self.n_errors = sum(p.is_error for p in self.problems)
+        if self.n_warnings is None:
+            self.n_warnings = sum(not p.is_error for p in self.problems)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No error: the import may replace the data (warnings are kept in the report)."""
+        return self.n_errors == 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def n_omitted(self) -> int:
+        """Problems counted but not detailed (past MAX_PROBLEMS_DETAILED)."""
+        return self.n_errors + self.n_warnings - len(self.problems)
 
 
 def empty_records() -> dict[str, pd.DataFrame]:
@@ -480,27 +559,170 @@ def parse_qpv(v: Any) -> str:
     return s
 
 
+
+
+@lru_cache(maxsize=1)
+def _qpv_names() -> dict[str, str]:
+    q = reference.read("qpv_2024_communes.csv")
+    return dict(zip(q["qpv_code"], q["qpv_name"]))
+
+
+def qpv_label(code: str) -> str:
+    name = _qpv_names().get(code)
+    return f"{code} ({name})" if name else code
+
+
+# --- coordinates
+
+
+def parse_coordinate(v: Any, kind: str) -> float:
+    """A longitude or latitude in WGS84 decimal degrees (decimal comma accepted, sign allowed)."""
+    lo, hi = schema.COORD_RANGES[kind]
+    bad = f"nombre invalide (degrés décimaux attendus, ex. {'-4,12787' if kind == 'longitude' else '47,98615'})"
+    if isinstance(v, bool) or isinstance(v, (date, datetime)):
+        raise _Bad(bad)
+    if isinstance(v, (int, float)):
+        num = float(v)
+    else:
+        s = _SPACES.sub("", str(v)).replace(",", ".")
+        if not _NUMBER.match(s):
+            raise _Bad(bad)
+        num = float(s)
+    if not math.isfinite(num):
+        raise _Bad(bad)
+    if not lo <= num <= hi:
+        raise _Bad(f"{kind} hors de la plage {lo:g} à {hi:g} : degrés WGS84 attendus (pas de coordonnées "
+                   "en mètres, Lambert 93 par exemple)")
+    return num
+
+
+def _degrees(x: float) -> str:
+    return f"{x:.5f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+# --- open vocabularies (sector, abandon reason, programme)
+
+_STOP_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour",
+               "sur", "un", "une"}
+
+
+def _tokens(key: str) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z]+", key) if t and t not in _STOP_WORDS]
+
+
+def _similar(a: str, b: str, cutoff: float) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= cutoff
+
+
+def _token_in(token: str, tokens: list[str]) -> bool:
+    return any(token == t or (min(len(token), len(t)) >= 4 and _similar(token, t, 0.85)) for t in tokens)
+
+
+@lru_cache(maxsize=4096)
+def close_suggestion(value: str, suggestions: tuple[str, ...]) -> str | None:
+    """The suggestion a typed value is close to: a typo (« alimentaton »), or one holding the other's words
+    (« réemploi » and « réemploi / économie circulaire », « Pas de porteur » and « pas de porteur trouvé »).
+    None when the value is a suggestion (case and accents aside) or close to none."""
+    key = normalize_label(value)
+    keys = {normalize_label(s): s for s in suggestions}
+    if not key or key in keys:
+        return None
+    for skey, s in keys.items():
+        if _similar(key, skey, 0.8):
+            return s
+    words = _tokens(key)
+    for skey, s in keys.items():
+        swords = _tokens(skey)
+        if words and swords and (all(_token_in(w, swords) for w in words)
+                                 or all(_token_in(w, words) for w in swords)):
+            return s
+    return None
+
+
+class _OpenValues:
+    """The spelling kept for an open-vocabulary value: a suggestion's own spelling when the value equals it
+    but for case, accents and punctuation; otherwise the first spelling met in this import for the same
+    key, so that « Réemploi » and « reemploi » land in one group of the charts."""
+
+    def __init__(self) -> None:
+        self.spelling: dict[str, dict[str, str]] = defaultdict(dict)
+
+    def parse(self, col: Column, v: Any) -> tuple[str, str | None]:
+        """(value to store, suggestion it is close to or None)."""
+        text = _SPACES.sub(" ", parse_text(v)).strip()
+        if col.lower:
+            text = text.lower()
+        key = normalize_label(text)
+        suggested = _enum_lookup(col.suggestions)
+        if key in suggested:
+            return suggested[key], None
+        if not key:
+            return text, None
+        kept = self.spelling[col.header].setdefault(key, text)
+        return kept, close_suggestion(kept, col.suggestions)
+
+
 # ----------------------------------------------------------------------------------------------
-# Reading files
+# Reading files (streaming, within the limits)
+
+
+class _Formula:
+    """A cell holding a formula (refused: the importer takes values, never computes)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _SheetRefused(Exception):
+    """A sheet (or the file holding it) is past a limit or unreadable: refused as a whole."""
+
+    def __init__(self, rule: str, suggestion: str | None = None):
+        super().__init__(rule)
+        self.rule = rule
+        self.suggestion = suggestion
+
+
+def _mb(n: int) -> str:
+    return f"{fmt.number(n / 1024 / 1024, 1)} Mo"
+
+
+_CELLS_RULE = (f"fichier trop grand : plus de {fmt.number(MAX_CELLS)} cellules à lire (limite par fichier) ; "
+               "fichier refusé")
+
+
+class _Budget:
+    """Cells read from one file, across its sheets."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+
+    def take(self, n: int) -> None:
+        self.cells += n
+        if self.cells > MAX_CELLS:
+            raise _SheetRefused(_CELLS_RULE, "séparer les données en plusieurs fichiers ou retirer les "
+                                             "colonnes et feuilles inutiles")
+
+
+def _rows_rule() -> str:
+    return (f"feuille trop longue : plus de {fmt.number(MAX_ROWS)} lignes remplies (limite par feuille) ; "
+            "feuille refusée")
 
 
 @dataclass
-class _Cell:
-    value: Any
-    formula: str | None = None
-
-
-@dataclass
-class _RawSheet:
+class _Sheet:
     file: str
-    sheet: str
+    sheet: str                 # canonical sheet name (structures, projets, activite), or a GAL sheet's title
     header: list[Any]
-    rows: list[tuple[int, list[_Cell]]]
+    load: Callable[[], list[tuple[int, tuple]]]  # (Excel row number, cell values) of non-empty rows;
+                                                 # raises _SheetRefused past a limit
 
 
 def _problem(file: str, rule: str, sheet: str = "", **kw: Any) -> Problem:
     return Problem(file=file, sheet=sheet, row=kw.get("row"), column=kw.get("column"),
-                   value=kw.get("value"), rule=rule, suggestion=kw.get("suggestion"))
+                   value=kw.get("value"), rule=rule, suggestion=kw.get("suggestion"),
+                   level=kw.get("level", ERROR), record=kw.get("record"))
 
 
 def _sheet_for_stem(stem: str) -> str | None:
@@ -511,20 +733,32 @@ def _sheet_for_stem(stem: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _read_csv(path: Path, label: str) -> tuple[list[_RawSheet], list[Problem]]:
-    sheet = _sheet_for_stem(path.stem)
-    if sheet is None:
-        return [], [_problem(label, "nom de fichier CSV non reconnu : le nom doit être celui de la "
-                             "feuille", suggestion="structures.csv, projets.csv ou activite.csv")]
+def _width(header: list[Any]) -> int:
+    """Columns up to the last non-empty header."""
+    return max((i + 1 for i, h in enumerate(header) if not _is_empty(h)), default=0)
+
+
+def _too_big(path: Path, label: str, sheet: str = "") -> Problem | None:
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
     except OSError as exc:
-        return [], [_problem(label, f"fichier illisible ({exc.strerror or exc})", sheet)]
+        return _problem(label, f"fichier illisible ({exc.strerror or exc})", sheet)
+    if size > MAX_FILE_BYTES:
+        return _problem(label, f"fichier trop volumineux ({_mb(size)}) : la limite est de {_mb(MAX_FILE_BYTES)}",
+                        sheet, suggestion="séparer les données en plusieurs fichiers")
+    return None
+
+
+def _csv_table(path: Path, label: str, sheet: str) -> tuple[_Sheet | None, list[Problem]]:
+    """One CSV file as a sheet: encoding (UTF-8, UTF-8 with BOM, Windows-1252) and separator detected."""
+    if (p := _too_big(path, label, sheet)) is not None:
+        return None, [p]
+    data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        return [], [_problem(label, "fichier vide", sheet)]
+        return None, [_problem(label, "fichier vide", sheet)]
     if data[:4] == b"PK\x03\x04":
-        return [], [_problem(label, "fichier illisible : c'est un classeur Excel, pas un CSV", sheet,
-                             suggestion="renommer le fichier avec l'extension .xlsx")]
+        return None, [_problem(label, "fichier illisible : c'est un classeur Excel, pas un CSV", sheet,
+                               suggestion="renommer le fichier avec l'extension .xlsx")]
     text = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -532,71 +766,177 @@ def _read_csv(path: Path, label: str) -> tuple[list[_RawSheet], list[Problem]]:
             break
         except UnicodeDecodeError:
             continue
+    del data
     if text is None or re.search(r"[\x00-\x08\x0e-\x1f\x7f]", text):
-        return [], [_problem(label, "fichier illisible : ce n'est pas un fichier texte CSV", sheet)]
-    first = text.splitlines()[0] if text.splitlines() else ""
+        return None, [_problem(label, "fichier illisible : ce n'est pas un fichier texte CSV", sheet)]
+    first = text[:text.find("\n")] if "\n" in text else text
     counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
     sep = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        header = next(reader, None)
     except csv.Error as exc:
-        return [], [_problem(label, f"fichier illisible : CSV mal formé ({exc})", sheet)]
-    if not records:
-        return [], [_problem(label, "fichier vide", sheet)]
-    rows = [(i + 2, [_Cell(v) for v in rec]) for i, rec in enumerate(records[1:])]
-    return [_RawSheet(label, sheet, list(records[0]), rows)], []
+        return None, [_problem(label, f"fichier illisible : CSV mal formé ({exc})", sheet)]
+    if not header:
+        return None, [_problem(label, "fichier vide", sheet)]
+    width = _width(header)
+    if width > MAX_COLUMNS:
+        return None, [_problem(label, f"feuille trop large : {width} colonnes (limite {MAX_COLUMNS})", sheet)]
+    budget = _Budget()
+
+    def load() -> list[tuple[int, tuple]]:
+        rows: list[tuple[int, tuple]] = []
+        try:
+            for number, rec in enumerate(reader, start=2):
+                values = tuple(rec[:width])
+                if all(not v.strip() for v in values):
+                    continue
+                if len(rows) >= MAX_ROWS:
+                    raise _SheetRefused(_rows_rule(), "séparer les données en plusieurs fichiers")
+                budget.take(width)
+                rows.append((number, values))
+        except csv.Error as exc:
+            raise _SheetRefused(f"fichier illisible : CSV mal formé ({exc})") from None
+        return rows
+
+    return _Sheet(label, sheet, list(header[:width]), load), []
 
 
-def _cell(c: Any) -> _Cell:
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+def _read_csv(path: Path, label: str) -> tuple[list[_Sheet], list[Problem]]:
+    sheet = _sheet_for_stem(path.stem)
+    if sheet is None:
+        return [], [_problem(label, "nom de fichier CSV non reconnu : le nom doit être celui de la "
+                             "feuille", suggestion="structures.csv, projets.csv ou activite.csv")]
+    table, problems = _csv_table(path, label, sheet)
+    return ([table] if table else []), problems
 
-    v = c.value
-    if isinstance(v, ArrayFormula):
-        return _Cell(v, formula=str(v.text))
-    if isinstance(v, DataTableFormula):
-        return _Cell(v, formula="=TABLE()")
+
+def _cell_value(c: Any) -> Any:
     if getattr(c, "data_type", None) == "f":
-        return _Cell(v, formula=str(v))
-    return _Cell(v)
+        v = c.value
+        text = getattr(v, "text", None)  # ArrayFormula
+        if text is None:
+            text = "=TABLE()" if type(v).__name__ == "DataTableFormula" else str(v)
+        return _Formula(str(text))
+    return c.value
 
 
-def _read_xlsx(path: Path, label: str) -> tuple[list[_RawSheet], list[Problem]]:
+def _open_workbook(path: Path, label: str, stack: contextlib.ExitStack) -> tuple[list[Any], list[Problem]]:
+    """The worksheets of a workbook opened read-only (streaming), after checking its size unzipped."""
     import openpyxl
 
+    if (p := _too_big(path, label)) is not None:
+        return [], [p]
+    unreadable = "fichier illisible : ce n'est pas un classeur Excel valide"
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, never raised
+        return [], [_problem(label, f"{unreadable} ({type(exc).__name__})")]
+    if len(infos) > MAX_XLSX_PARTS:
+        return [], [_problem(label, f"classeur anormal : {fmt.number(len(infos))} fichiers internes "
+                             f"(limite {fmt.number(MAX_XLSX_PARTS)})")]
+    unzipped = sum(i.file_size for i in infos)
+    if unzipped > MAX_XLSX_UNCOMPRESSED_BYTES:
+        return [], [_problem(label, f"classeur trop volumineux une fois décompressé ({_mb(unzipped)}) : la "
+                             f"limite est de {_mb(MAX_XLSX_UNCOMPRESSED_BYTES)}",
+                             suggestion="séparer les données en plusieurs fichiers")]
     try:
         with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, never raised
-        return [], [_problem(label, f"fichier illisible : ce n'est pas un classeur Excel valide "
-                             f"({type(exc).__name__})")]
-    sheets: list[_RawSheet] = []
-    problems: list[Problem] = []
-    seen: set[str] = set()
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001
+        return [], [_problem(label, f"{unreadable} ({type(exc).__name__})")]
+    stack.callback(wb.close)
+    return [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")], []
+
+
+def _xlsx_table(ws: Any, label: str, sheet: str, budget: _Budget) -> tuple[_Sheet | None, list[Problem]]:
+    """One worksheet, streamed: the header now, the rows when loaded (never more than the limits)."""
+    ws.reset_dimensions()  # the stated size of a sheet can lie: read the rows that are there
     try:
-        for ws in wb.worksheets:
-            key = normalize_label(ws.title)
-            if key not in schema.SHEET_ORDER or not hasattr(ws, "iter_rows"):
-                continue  # mode_d_emploi, listes and any other sheet are not data
-            if key in seen:
-                problems.append(_problem(label, f"onglet en double (« {ws.title} ») : ignoré", key))
-                continue
-            seen.add(key)
-            all_rows = list(ws.iter_rows(min_row=1))
-            if not all_rows or all(_is_empty(c.value) for c in all_rows[0]):
-                problems.append(_problem(label, "feuille vide : la ligne 1 doit contenir les en-têtes",
-                                         key))
-                continue
-            header = [c.value for c in all_rows[0]]
-            rows = [(r[0].row, [_cell(c) for c in r]) for r in all_rows[1:] if r]
-            sheets.append(_RawSheet(label, key, header, rows))
-    finally:
-        wb.close()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            first = next(ws.iter_rows(min_row=1, max_row=1), ())
+            header = [(v.text if isinstance(v, _Formula) else v) for v in map(_cell_value, first)]
+    except Exception as exc:  # noqa: BLE001
+        return None, [_problem(label, f"fichier illisible ({type(exc).__name__})", sheet)]
+    width = _width(header)
+    if width == 0:
+        return None, [_problem(label, "feuille vide : la ligne 1 doit contenir les en-têtes", sheet)]
+    if width > MAX_COLUMNS:
+        return None, [_problem(label, f"feuille trop large : {fmt.number(width)} colonnes jusqu'au dernier "
+                               f"en-tête (limite {MAX_COLUMNS})", sheet)]
+
+    def load() -> list[tuple[int, tuple]]:
+        rows: list[tuple[int, tuple]] = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width), start=2):
+                    values = tuple(_cell_value(c) for c in cells)
+                    if all(_is_empty(v) for v in values):
+                        continue
+                    if len(rows) >= MAX_ROWS:
+                        raise _SheetRefused(_rows_rule(), "séparer les données en plusieurs fichiers")
+                    budget.take(width)
+                    rows.append((number, values))
+        except _SheetRefused:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a corrupt part of the zip, bad XML...
+            raise _SheetRefused(f"fichier illisible ({type(exc).__name__})") from None
+        return rows
+
+    return _Sheet(label, sheet, header[:width], load), []
+
+
+def _read_xlsx(path: Path, label: str, stack: contextlib.ExitStack) -> tuple[list[_Sheet], list[Problem]]:
+    worksheets, problems = _open_workbook(path, label, stack)
+    sheets: list[_Sheet] = []
+    seen: set[str] = set()
+    budget = _Budget()
+    for ws in worksheets:
+        key = normalize_label(ws.title)
+        if key not in schema.SHEET_ORDER:
+            continue  # mode_d_emploi, listes and any other sheet are not data
+        if key in seen:
+            problems.append(_problem(label, f"onglet en double (« {ws.title} ») : ignoré", key))
+            continue
+        seen.add(key)
+        table, probs = _xlsx_table(ws, label, key, budget)
+        problems.extend(probs)
+        if table is not None:
+            sheets.append(table)
     return sheets, problems
 
 
-def read_files(paths: Iterable[Path | str]) -> tuple[dict[str, _RawSheet], list[Problem]]:
-    found: dict[str, _RawSheet] = {}
+def read_table(path: Path | str, stack: contextlib.ExitStack, label: str | None = None
+               ) -> tuple[_Sheet | None, list[Problem]]:
+    """One table from a CSV or from the first non-empty sheet of a workbook (GAL perimeters), with the
+    same encodings, limits and problems as the main import."""
+    path = Path(path)
+    label = label or path.name
+    ext = path.suffix.lower()
+    if not path.is_file():
+        return None, [_problem(label, "fichier introuvable")]
+    if ext == ".csv":
+        return _csv_table(path, label, "")
+    if ext in (".xlsx", ".xlsm"):
+        worksheets, problems = _open_workbook(path, label, stack)
+        budget = _Budget()
+        for ws in worksheets:
+            table, probs = _xlsx_table(ws, label, ws.title, budget)
+            if table is not None:
+                return table, problems
+        return None, problems + [_problem(label, "aucune feuille remplie : la ligne 1 doit contenir les en-têtes")]
+    return None, [_problem(label, f"extension « {ext or '(aucune)'} » non prise en charge (attendu .xlsx ou "
+                           ".csv)")]
+
+
+def read_files(paths: Iterable[Path | str], stack: contextlib.ExitStack
+               ) -> tuple[dict[str, _Sheet], list[Problem]]:
+    """The sheets found in the files (workbooks stay open in `stack` until validated)."""
+    found: dict[str, _Sheet] = {}
     problems: list[Problem] = []
     labels: list[str] = []
     for p in paths:
@@ -608,7 +948,7 @@ def read_files(paths: Iterable[Path | str]) -> tuple[dict[str, _RawSheet], list[
             problems.append(_problem(label, "fichier introuvable"))
             continue
         if ext in (".xlsx", ".xlsm"):
-            sheets, probs = _read_xlsx(path, label)
+            sheets, probs = _read_xlsx(path, label, stack)
         elif ext == ".csv":
             sheets, probs = _read_csv(path, label)
         elif ext == ".xls":
@@ -639,13 +979,14 @@ def read_files(paths: Iterable[Path | str]) -> tuple[dict[str, _RawSheet], list[
 @dataclass
 class _Row:
     number: int
-    raw: dict[str, Any]                  # header as written -> value (for `rejected`)
+    cells: tuple                         # values as read (for `rejected`)
     values: dict[str, Any]               # canonical header -> parsed value / None / _INVALID
     typed: dict[str, Any]                # canonical header -> value as typed (for problems)
+    record: str | None = None            # "projet P15"
     problems: list[Problem] = field(default_factory=list)
 
 
-def _map_headers(raw: _RawSheet) -> tuple[dict[str, int], list[Problem], bool]:
+def _map_headers(raw: _Sheet) -> tuple[dict[str, int], list[Problem], bool]:
     cols = schema.SHEETS[raw.sheet]
     expected = {c.header for c in cols}
     colmap: dict[str, int] = {}
@@ -674,8 +1015,11 @@ def _map_headers(raw: _RawSheet) -> tuple[dict[str, int], list[Problem], bool]:
             problems.append(_problem(raw.file, "colonne obligatoire absente", raw.sheet,
                                      column=col.header, suggestion=hint))
         elif close:
+            # An ignored column that looks like an expected one loses its values: an error when they
+            # would drive a figure (dates, numbers...), a warning for descriptive text.
+            level = WARNING if col.type == "text" else ERROR
             problems.append(_problem(raw.file, "colonne inconnue, ignorée", raw.sheet,
-                                     column=unknown[close[0]], suggestion=hint))
+                                     column=unknown[close[0]], suggestion=hint, level=level))
     return colmap, problems, usable
 
 
@@ -683,10 +1027,14 @@ _PARSERS = {
     "text": parse_text, "int": parse_int, "year": parse_year, "date": parse_date,
     "decimal": parse_decimal, "bool": parse_bool, "departement": parse_departement,
     "dep_list": parse_dep_list,
+    "longitude": lambda v: parse_coordinate(v, "longitude"),
+    "latitude": lambda v: parse_coordinate(v, "latitude"),
 }
 
 
 def _json_value(v: Any) -> Any:
+    if isinstance(v, _Formula):
+        return v.text
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     if isinstance(v, float) and v != v:
@@ -696,85 +1044,111 @@ def _json_value(v: Any) -> Any:
     return str(v)
 
 
-def _parse_rows(raw: _RawSheet, colmap: dict[str, int]) -> list[_Row]:
+def _raw_json(raw: _Sheet, cells: tuple) -> str:
+    values: dict[str, Any] = {}
+    for i, h in enumerate(raw.header):
+        if _is_empty(h) or i >= len(cells):
+            continue
+        values.setdefault(str(h).strip(), _json_value(cells[i]))
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _record_label(sheet: str, typed: dict[str, Any]) -> str | None:
+    """How a problem names its row ("projet P15", "structure S4", "structure S1, année 2024")."""
+    if sheet == "activite":
+        parts = [f"structure {typed['structure']}" if typed.get("structure") else None,
+                 f"année {typed['annee']}" if typed.get("annee") else None]
+        return ", ".join(p for p in parts if p) or None
+    ident = typed.get("identifiant")
+    return f"{schema.RECORD_LABELS[sheet]} {ident}" if ident else None
+
+
+def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple,
+               vocab: _OpenValues) -> _Row:
     cols = schema.SHEETS[raw.sheet]
     order = {c.header: i for i, c in enumerate(cols)}
-    out: list[_Row] = []
-    for number, cells in raw.rows:
-        if all(_is_empty(c.value) and c.formula is None for c in cells):
+    row = _Row(number, cells, {}, {})
+    for col in cols:
+        idx = colmap.get(col.header)
+        v = cells[idx] if idx is not None and idx < len(cells) else None
+        row.typed[col.header] = v.text if isinstance(v, _Formula) else display(v)
+    row.record = _record_label(raw.sheet, row.typed)
+    cell_problems: list[tuple[int, Problem]] = []
+
+    def bad(col: Column, value: Any, rule: str, suggestion: str | None = None, level: str = ERROR) -> None:
+        cell_problems.append((order[col.header], _problem(
+            raw.file, rule, raw.sheet, row=number, column=col.header, value=value,
+            suggestion=suggestion, level=level, record=row.record)))
+
+    deferred: list[tuple[Column, Any]] = []
+    for col in cols:
+        idx = colmap.get(col.header)
+        v = cells[idx] if idx is not None and idx < len(cells) else None
+        if isinstance(v, _Formula):
+            row.values[col.header] = _INVALID
+            bad(col, v.text, "formule non acceptée : saisir la valeur elle-même")
             continue
-        rawvals = {}
-        for i, h in enumerate(raw.header):
-            if _is_empty(h) or i >= len(cells):
-                continue
-            c = cells[i]
-            rawvals.setdefault(str(h).strip(), _json_value(c.formula if c.formula else c.value))
-        row = _Row(number, rawvals, {}, {})
-        cell_problems: list[tuple[int, Problem]] = []
-
-        def bad(col: Column, value: Any, rule: str, suggestion: str | None = None) -> None:
-            cell_problems.append((order[col.header], _problem(
-                raw.file, rule, raw.sheet, row=number, column=col.header, value=value,
-                suggestion=suggestion)))
-
-        deferred: list[tuple[Column, Any]] = []
-        for col in cols:
-            idx = colmap.get(col.header)
-            cell = cells[idx] if idx is not None and idx < len(cells) else _Cell(None)
-            if cell.formula is not None:
-                row.typed[col.header] = cell.formula
-                row.values[col.header] = _INVALID
-                bad(col, cell.formula, "formule non acceptée : saisir la valeur elle-même")
-                continue
-            v = cell.value
-            row.typed[col.header] = display(v)
-            if _is_empty(v):
-                row.values[col.header] = None
-                if col.required:
-                    bad(col, None, "valeur obligatoire manquante")
-                continue
-            if col.type == "commune":
-                deferred.append((col, v))
-                continue
-            try:
-                if col.type == "enum":
-                    parsed = parse_enum(v, col.choices)
-                elif col.header == "qpv":
-                    parsed = parse_qpv(v)
-                else:
-                    parsed = _PARSERS[col.type](v)
-            except _Bad as exc:
-                row.values[col.header] = _INVALID
-                bad(col, display(v), exc.rule, exc.suggestion)
+        if _is_empty(v):
+            row.values[col.header] = None
+            if col.required:
+                bad(col, None, "valeur obligatoire manquante")
+            continue
+        if col.type == "commune":
+            deferred.append((col, v))
+            continue
+        try:
+            if col.suggestions:
+                parsed, close = vocab.parse(col, v)
+                if close is not None:
+                    bad(col, display(v), "valeur proche d'une valeur suggérée : importée telle quelle",
+                        close, level=WARNING)
+            elif col.type == "enum":
+                parsed = parse_enum(v, col.choices)
+            elif col.header == "qpv":
+                parsed = parse_qpv(v)
             else:
-                row.values[col.header] = parsed
-        for col, v in deferred:  # communes last: they may use the departement column
-            dep = row.values.get("departement")
-            try:
-                row.values[col.header] = resolve_commune(v, dep if _ok(dep) else None)
-            except _Bad as exc:
-                row.values[col.header] = _INVALID
-                bad(col, display(v), exc.rule, exc.suggestion)
-        cell_problems.sort(key=lambda t: t[0])
-        row.problems = [p for _, p in cell_problems]
-        out.append(row)
-    return out
+                parsed = _PARSERS[col.type](v)
+        except _Bad as exc:
+            row.values[col.header] = _INVALID
+            bad(col, display(v), exc.rule, exc.suggestion)
+        else:
+            row.values[col.header] = parsed
+    for col, v in deferred:  # communes last: they may use the departement column
+        dep = row.values.get("departement")
+        try:
+            row.values[col.header] = resolve_commune(v, dep if _ok(dep) else None)
+        except _Bad as exc:
+            row.values[col.header] = _INVALID
+            bad(col, display(v), exc.rule, exc.suggestion)
+    cell_problems.sort(key=lambda t: t[0])
+    row.problems = [p for _, p in cell_problems]
+    return row
 
 
 class _Checker:
     """Adds rule problems to a row."""
 
-    def __init__(self, raw: _RawSheet, row: _Row):
+    def __init__(self, raw: _Sheet, row: _Row):
         self.raw, self.row = raw, row
 
-    def add(self, column: str, rule: str, suggestion: str | None = None, value: bool = True) -> None:
+    def add(self, column: str, rule: str, suggestion: str | None = None, value: bool | str = True,
+            level: str = ERROR) -> None:
+        shown = value if isinstance(value, str) else self.row.typed.get(column) if value else None
         self.row.problems.append(_problem(
             self.raw.file, rule, self.raw.sheet, row=self.row.number, column=column,
-            value=self.row.typed.get(column) if value else None, suggestion=suggestion))
+            value=shown, suggestion=suggestion, level=level, record=self.row.record))
+
+
+@dataclass
+class _StructureIndex:
+    usable: bool = False
+    all_ids: dict[str, int] = field(default_factory=dict)   # id -> first row number
+    valid_ids: set[str] = field(default_factory=set)
+    exit_year: dict[str, int] = field(default_factory=dict)  # valid structures that left the network
 
 
 def _check_structure(c: _Checker, v: dict[str, Any]) -> None:
-    status, joined, app = v["statut"], v["annee_entree"], v["annee_appellation"]
+    status, joined, app, left = v["statut"], v["annee_entree"], v["annee_appellation"], v["annee_sortie"]
     if status == "appellation":
         if app is None:
             c.add("annee_appellation", "annee_appellation obligatoire pour le statut appellation",
@@ -784,9 +1158,14 @@ def _check_structure(c: _Checker, v: dict[str, Any]) -> None:
     elif status == "expérimentation" and _ok(app):
         c.add("annee_appellation", "annee_appellation renseignée pour une structure en "
               "expérimentation", suggestion="passer le statut à appellation ou vider l'année")
+    if _ok(left):
+        if _ok(joined) and left < joined:
+            c.add("annee_sortie", f"annee_sortie antérieure à annee_entree ({joined})")
+        elif _ok(app) and left < app:
+            c.add("annee_sortie", f"annee_sortie antérieure à annee_appellation ({app})")
 
 
-def _check_project(c: _Checker, v: dict[str, Any]) -> None:
+def _check_project(c: _Checker, v: dict[str, Any], structures: _StructureIndex) -> None:
     stage = v["etape"]
     det, study, created, abandoned = (v[k] for k in ("date_detection", "date_etude",
                                                       "date_creation", "date_abandon"))
@@ -830,6 +1209,53 @@ def _check_project(c: _Checker, v: dict[str, Any]) -> None:
         c.add("type_siae", "type_siae renseigné pour un projet hors IAE (iae = non)")
     if iae is False and _ok(v["emplois_insertion"]) and v["emplois_insertion"] > 0:
         c.add("emplois_insertion", "emplois_insertion réservés aux projets IAE (iae = oui)")
+    # coordinates go together
+    lon, lat = v["longitude"], v["latitude"]
+    if lon is None and _ok(lat):
+        c.add("longitude", "longitude manquante : longitude et latitude vont ensemble", value=False)
+    if lat is None and _ok(lon):
+        c.add("latitude", "latitude manquante : longitude et latitude vont ensemble", value=False)
+    # a structure that left the network detects nothing after its exit year (figures would drop it)
+    left = structures.exit_year.get(v["structure"]) if _ok(v["structure"]) else None
+    if left is not None and _ok(det) and det.year > left:
+        c.add("date_detection", f"projet détecté en {det.year}, après la sortie de sa structure du réseau "
+              f"(annee_sortie {left}) : il ne comptera pas dans les chiffres des années suivantes",
+              level=WARNING)
+
+
+def _check_places(raw: _Sheet, rows: list[_Row]) -> None:
+    """Coordinates of a chunk of projects, checked together (vectorised): inside the commune's
+    département (else an error), and placed in their QPV (a typed code that disagrees is a warning)."""
+    from . import qpv_locate
+
+    todo = [r for r in rows if _ok(r.values.get("longitude")) and _ok(r.values.get("latitude"))
+            and _ok(r.values.get("commune"))]
+    if not todo:
+        return
+    lons = [r.values["longitude"] for r in todo]
+    lats = [r.values["latitude"] for r in todo]
+    codes = [r.values["commune"] for r in todo]
+    deps = [commune_dep(c) for c in codes]
+    inside = qpv_locate.in_departement(lons, lats, deps, codes)
+    swapped = qpv_locate.in_departement(lats, lons, deps, codes)
+    where = qpv_locate.departement_of(lons, lats)
+    located = qpv_locate.locate(lons, lats)
+    for r, lon, lat, code, dep, ok, swap, found, qpv in zip(todo, lons, lats, codes, deps, inside, swapped,
+                                                             where, located):
+        c = _Checker(raw, r)
+        point = f"{_degrees(lon)} ; {_degrees(lat)}"
+        if not ok:
+            hint = ("inverser longitude et latitude" if swap else
+                    f"le point est dans le département {found}" if found else None)
+            c.add("longitude", f"coordonnées hors du département {dep} de la commune {commune_label(code)}",
+                  hint, value=point)
+            continue
+        typed = r.values.get("qpv")
+        if _ok(typed) and typed != qpv:
+            there = f"dans le QPV {qpv_label(qpv)}" if qpv else "hors de tout QPV 2024"
+            c.add("qpv", f"le point ({point}) est {there}, pas dans le QPV saisi {qpv_label(typed)} : le QPV "
+                  "trouvé par les coordonnées est retenu",
+                  qpv or "vider la colonne qpv ou vérifier les coordonnées", level=WARNING)
 
 
 def _structure_ref(c: _Checker, sid: Any, column: str, structures: _StructureIndex) -> None:
@@ -847,13 +1273,6 @@ def _structure_ref(c: _Checker, sid: Any, column: str, structures: _StructureInd
               "« structures » comporte des erreurs")
 
 
-@dataclass
-class _StructureIndex:
-    usable: bool = False
-    all_ids: dict[str, int] = field(default_factory=dict)   # id -> first row number
-    valid_ids: set[str] = field(default_factory=set)
-
-
 def _duplicate(c: _Checker, key: Any, seen: dict[Any, int], column: str, what: str) -> None:
     valid = all(_ok(k) for k in key) if isinstance(key, tuple) else _ok(key)
     if not valid:
@@ -864,53 +1283,70 @@ def _duplicate(c: _Checker, key: Any, seen: dict[Any, int], column: str, what: s
         seen[key] = c.row.number
 
 
-def _validate(sheets: dict[str, _RawSheet], problems: list[Problem]
-              ) -> tuple[dict[str, list[dict]], list[dict]]:
+def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, list[dict]], list[dict]]:
     out: dict[str, list[dict]] = {t: [] for t in OUTPUT_COLUMNS}
     rejected: list[dict] = []
     structures = _StructureIndex()
+    vocab = _OpenValues()
 
     for sheet in schema.SHEET_ORDER:
         raw = sheets.get(sheet)
         if raw is None:
             continue
         colmap, header_problems, usable = _map_headers(raw)
-        problems.extend(header_problems)
-        rows = _parse_rows(raw, colmap)
+        log.extend(header_problems)
+        try:
+            rows = raw.load()
+        except _SheetRefused as exc:
+            log.add(_problem(raw.file, exc.rule, sheet, suggestion=exc.suggestion))
+            continue
         if not usable:
             msg = " | ".join(p.message() for p in header_problems if p.rule.startswith("colonne "
                                                                                        "obligatoire"))
-            for row in rows:
-                rejected.append({"sheet": sheet, "row": row.number,
-                                 "values": json.dumps(row.raw, ensure_ascii=False), "problems": msg})
+            for number, cells in rows:
+                rejected.append({"sheet": sheet, "row": number, "values": _raw_json(raw, cells),
+                                 "problems": msg})
             continue
         seen: dict[Any, int] = {}
         if sheet == "structures":
             structures.usable = True
-        for row in rows:
-            v, c = row.values, _Checker(raw, row)
-            if sheet == "structures":
-                _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
-                if _ok(v["identifiant"]):
-                    structures.all_ids.setdefault(v["identifiant"], row.number)
-                _check_structure(c, v)
-            elif sheet == "projets":
-                _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
-                _structure_ref(c, v["structure"], "structure", structures)
-                _check_project(c, v)
-            else:
-                _structure_ref(c, v["structure"], "structure", structures)
-                _duplicate(c, (v["structure"], v["annee"]), seen, "annee",
-                           "couple structure et année")
-            if row.problems:
-                problems.extend(row.problems)
-                rejected.append({"sheet": sheet, "row": row.number,
-                                 "values": json.dumps(row.raw, ensure_ascii=False),
-                                 "problems": " | ".join(p.message() for p in row.problems)})
-                continue
-            _emit(sheet, v, out)
-            if sheet == "structures":
-                structures.valid_ids.add(v["identifiant"])
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = [_parse_row(raw, colmap, n, cells, vocab) for n, cells in rows[start:start + CHUNK_ROWS]]
+            for row in chunk:
+                v, c = row.values, _Checker(raw, row)
+                if sheet == "structures":
+                    _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
+                    if _ok(v["identifiant"]):
+                        structures.all_ids.setdefault(v["identifiant"], row.number)
+                    _check_structure(c, v)
+                elif sheet == "projets":
+                    _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
+                    _structure_ref(c, v["structure"], "structure", structures)
+                    _check_project(c, v, structures)
+                else:
+                    _structure_ref(c, v["structure"], "structure", structures)
+                    _duplicate(c, (v["structure"], v["annee"]), seen, "annee",
+                               "couple structure et année")
+                    left = structures.exit_year.get(v["structure"]) if _ok(v["structure"]) else None
+                    if left is not None and _ok(v["annee"]) and v["annee"] > left:
+                        c.add("annee", f"activité déclarée après la sortie de la structure du réseau "
+                              f"(annee_sortie {left}) : elle ne comptera pas dans les chiffres",
+                              level=WARNING)
+            if sheet == "projets":
+                _check_places(raw, [r for r in chunk if not any(p.is_error for p in r.problems)])
+            for row in chunk:
+                log.extend(row.problems)
+                errors = [p for p in row.problems if p.is_error]
+                if errors:
+                    rejected.append({"sheet": sheet, "row": row.number, "values": _raw_json(raw, row.cells),
+                                     "problems": " | ".join(p.message() for p in errors)})
+                    continue
+                _emit(sheet, row.values, out)
+                if sheet == "structures":
+                    structures.valid_ids.add(row.values["identifiant"])
+                    if row.values["annee_sortie"] is not None:
+                        structures.exit_year[row.values["identifiant"]] = row.values["annee_sortie"]
+        del rows
     return out, rejected
 
 
@@ -939,34 +1375,100 @@ def import_files(paths: Iterable[Path | str]) -> ImportResult:
     """Read and validate the given files (one XLSX, or CSV files named after the sheets)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    sheets, problems = read_files(paths)
-    rows, rejected = _validate(sheets, problems)
+    log = ProblemLog()
+    with contextlib.ExitStack() as stack:
+        sheets, problems = read_files(paths, stack)
+        log.extend(problems)
+        rows, rejected = _validate(sheets, log)
     records = {name: build_frame(name, rows[name]) for name in OUTPUT_COLUMNS}
     rej = pd.DataFrame(rejected, columns=REJECTED_COLUMNS)
     rej["row"] = rej["row"].astype("int64")
-    return ImportResult(records=records, problems=problems, rejected=rej)
+    return ImportResult(records=records, problems=log.kept, rejected=rej, n_errors=log.n_errors,
+                        n_warnings=log.n_warnings)
 
 
-REPORT_HEADERS = ["fichier", "feuille", "ligne", "colonne", "valeur", "règle", "suggestion"]
+def empty_import(records: dict[str, pd.DataFrame]) -> str | None:
+    """Why replacing the network's data with these records would empty it (None: it would not).
+
+    A workbook with headers only, or a partial import whose rows were all refused, would otherwise
+    report success and leave a dashboard with nothing in it."""
+    n_s, n_p = len(records.get("structures", ())), len(records.get("projects", ()))
+    if n_s and n_p:
+        return None
+    return (f"Importation refusée : elle remplacerait les données du réseau par {_count(n_s, 'structure')} "
+            f"et {_count(n_p, 'projet')}")
 
 
-def write_report_csv(problems: Iterable[Problem], path: Path | str) -> Path:
-    """The problem list as a CSV for French Excel (';' separator, UTF-8 with BOM)."""
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{fmt.number(n)} {word if n <= 1 else plural or word + 's'}"
+
+
+REPORT_HEADERS = ["niveau", "fichier", "feuille", "ligne", "identifiant", "colonne", "valeur", "règle",
+                  "suggestion"]
+
+
+def omitted_line(n_errors: int, n_warnings: int, n_shown: int) -> str | None:
+    """The line that counts the problems past MAX_PROBLEMS_DETAILED (None when every one is shown)."""
+    rest = n_errors + n_warnings - n_shown
+    if rest <= 0:
+        return None
+    return (f"… et {_count(rest, 'autre problème', 'autres problèmes')} non détaillés "
+            f"(au total {_count(n_errors, 'erreur')} et {_count(n_warnings, 'avertissement')} ; seuls les "
+            f"{fmt.number(n_shown)} premiers sont détaillés)")
+
+
+def report_rows(problems: Iterable[Problem], n_errors: int | None = None,
+                n_warnings: int | None = None) -> list[list[str]]:
+    """The report as rows of text (header first), formula-safe: a value such as =HYPERLINK(...) or
+    =cmd|' /C calc'!A0 is shown, never run, when the file is opened in Excel (fabrique.export)."""
+    from .export import neutralise
+
+    problems = list(problems)
+    rows = [REPORT_HEADERS]
+    for p in problems:
+        rows.append([p.level, p.file, p.sheet, "" if p.row is None else str(p.row), p.record or "",
+                     p.column or "", p.value or "", p.rule, p.suggestion or ""])
+    n_errors = sum(p.is_error for p in problems) if n_errors is None else n_errors
+    n_warnings = sum(not p.is_error for p in problems) if n_warnings is None else n_warnings
+    if (line := omitted_line(n_errors, n_warnings, len(problems))) is not None:
+        rows.append(["information", "", "", "", "", "", "", line, ""])
+    return [rows[0]] + [[neutralise(v) for v in r] for r in rows[1:]]
+
+
+def write_report_csv(problems: Iterable[Problem], path: Path | str, *, n_errors: int | None = None,
+                     n_warnings: int | None = None) -> Path:
+    """The problem list as a CSV for French Excel (';' separator, UTF-8 with BOM), formula-safe."""
     path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(REPORT_HEADERS)
-        for p in problems:
-            w.writerow([p.file, p.sheet, "" if p.row is None else p.row, p.column or "",
-                        p.value or "", p.rule, p.suggestion or ""])
+        csv.writer(fh, delimiter=";").writerows(report_rows(problems, n_errors, n_warnings))
     return path
 
 
-def format_report(problems: list[Problem]) -> str:
-    """Human-readable French report: a count, then every problem on its own line."""
+def format_report(problems: Iterable[Problem], *, n_errors: int | None = None,
+                  n_warnings: int | None = None) -> str:
+    """Human-readable French report: the counts, the errors, then the warnings, one per line."""
     problems = list(problems)
-    if not problems:
+    n_errors = sum(p.is_error for p in problems) if n_errors is None else n_errors
+    n_warnings = sum(not p.is_error for p in problems) if n_warnings is None else n_warnings
+    if not n_errors and not n_warnings:
         return "Aucun problème détecté : le fichier peut être importé."
-    n = len(problems)
-    head = f"{n} problème détecté :" if n == 1 else f"{n} problèmes détectés :"
-    return "\n".join([head] + [f"- {p.message()}" for p in problems])
+    lines = [f"{_count(n_errors, 'erreur')} et {_count(n_warnings, 'avertissement')}."]
+    errors = [p for p in problems if p.is_error]
+    warned = [p for p in problems if not p.is_error]
+    if errors:
+        lines.append("Erreurs (ligne, feuille ou fichier refusés) :")
+        lines += [f"- {p.message()}" for p in errors]
+    if warned:
+        lines.append("Avertissements (lignes importées telles quelles) :")
+        lines += [f"- {p.message()}" for p in warned]
+    if (line := omitted_line(n_errors, n_warnings, len(problems))) is not None:
+        lines.append(line + ".")
+    return "\n".join(lines)
+
+
+def format_result(result: ImportResult) -> str:
+    return format_report(result.problems, n_errors=result.n_errors, n_warnings=result.n_warnings)
+
+
+def write_result_csv(result: ImportResult, path: Path | str) -> Path:
+    return write_report_csv(result.problems, path, n_errors=result.n_errors, n_warnings=result.n_warnings)
