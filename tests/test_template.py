@@ -36,7 +36,8 @@ def test_template_sheets_and_headers(template_path):
         assert ws.freeze_panes == "A2"
         assert ws.max_row == 1  # no data rows
         assert all(ws.column_dimensions[c.column_letter].width >= 10 for c in ws[1])
-    assert [c.value for c in wb["projets"][1]][-2:] == ["etape_abandon", "qpv"]
+    assert [c.value for c in wb["projets"][1]][-4:] == ["etape_abandon", "qpv", "longitude", "latitude"]
+    assert [c.value for c in wb["structures"][1]][-1] == "annee_sortie"
 
 
 def test_template_drop_down_lists(template_path):
@@ -47,9 +48,11 @@ def test_template_drop_down_lists(template_path):
         ws = wb[sheet]
         letters = {c.column_letter: c.value for c in ws[1]}
         for dv in ws.data_validations.dataValidation:
-            assert dv.type == "list" and dv.showErrorMessage
             first = str(dv.sqref).split(":")[0]
             header = letters[first.rstrip("0123456789")]
+            # closed lists refuse another value; open ones (suggestions) accept any text
+            open_list = header in ("secteur", "motif_abandon", "programme")
+            assert dv.type == "list" and bool(dv.showErrorMessage) is not open_list, header
             assert first.endswith("2")
             # formula points at a column of the hidden sheet holding exactly the allowed values
             ref = dv.formula1
@@ -61,8 +64,9 @@ def test_template_drop_down_lists(template_path):
     assert found["etape"] == schema.STAGES
     assert found["statut"] == schema.STATUSES
     assert found["type_siae"] == schema.SIAE_TYPES
-    assert found["secteur"] == schema.SECTORS
-    assert found["motif_abandon"] == schema.ABANDON_REASONS
+    assert found["secteur"] == schema.SECTOR_SUGGESTIONS
+    assert found["motif_abandon"] == schema.ABANDON_REASON_SUGGESTIONS
+    assert found["programme"] == schema.PROGRAMME_SUGGESTIONS
     assert found["iae"] == ["oui", "non"]
     assert found["etape_abandon"] == [s for s in schema.STAGES if s not in ("créé", "abandonné")]
 
@@ -166,7 +170,7 @@ def test_write_records_layout(tmp_path):
     assert name_cell.value == '=HYPERLINK("https://example.org")' and name_cell.data_type == "s"
     assert s.cell(row=4, column=1).value == "0093"
     assert s.cell(row=4, column=7).value == "93;95"
-    assert len(ws.data_validations.dataValidation) == 6
+    assert len(ws.data_validations.dataValidation) == 7  # etape, etape_abandon, iae, type_siae + 3 open lists
 
 
 def test_csv_import_then_export_round_trip(tmp_path):
