@@ -16,10 +16,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
+import functools
 import io
 import json
 import math
 import re
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -43,9 +45,10 @@ from .schema import Column
 MAX_FILE_BYTES = 50 * 1024 * 1024            # a file on disk (the admin screen's upload limit too)
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a workbook's parts once unzipped (zip bombs)
 MAX_XLSX_PARTS = 2_000                        # files inside a workbook's zip
-MAX_ROWS = 100_000                            # non-empty data rows per sheet
+MAX_ROWS = 50_000                             # non-empty data rows per sheet
+MAX_XLSX_ROW_ELEMENTS = 200_000               # rows stored in one sheet of a workbook, empty ones included
 MAX_COLUMNS = 200                             # columns per sheet, up to the last header
-MAX_CELLS = 3_000_000                         # cells read per file (rows x columns up to the last header)
+MAX_CELLS = 2_000_000                         # cells per file (workbook: stored cells; CSV: rows x columns)
 MAX_PROBLEMS_DETAILED = 1_000                 # problems reported in full; the others are only counted
 CHUNK_ROWS = 2_000                            # rows validated together (vectorised coordinate checks)
 
@@ -71,6 +74,13 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.level == ERROR
+
+    def short(self) -> str:
+        """The problem without its place (file, sheet, row): for rejected_rows, which has its own columns."""
+        what = f"« {self.value} » — {self.rule}" if self.value not in (None, "") else self.rule
+        msg = f"colonne « {self.column} » : {what}" if self.column else what
+        msg += "" if msg.endswith(".") else "."
+        return msg + (f" Suggestion : {self.suggestion}." if self.suggestion else "")
 
     def message(self) -> str:
         where = [self.file] if self.file else []
@@ -135,6 +145,7 @@ OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 REJECTED_COLUMNS = ["sheet", "row", "values", "problems"]
+MAX_PROBLEMS_PER_REJECTED_ROW = 5  # in rejected_rows.problems (a garbage row can break every column)
 
 
 @dataclass
@@ -216,12 +227,20 @@ def name_key(value: Any) -> str:
 
 
 class _Bad(Exception):
-    """A cell value that breaks a rule."""
+    """A cell value that breaks a rule. The suggestion may be given as a function: it is computed only
+    when read (a fuzzy search over 34,875 commune names costs about 0.1 s; a hostile file can ask for it
+    on every row, so the validator reads it only for the problems it reports in full)."""
 
-    def __init__(self, rule: str, suggestion: str | None = None):
+    def __init__(self, rule: str, suggestion: str | Callable[[], str | None] | None = None):
         super().__init__(rule)
         self.rule = rule
-        self.suggestion = suggestion
+        self._suggestion = suggestion
+
+    @property
+    def suggestion(self) -> str | None:
+        if callable(self._suggestion):
+            self._suggestion = self._suggestion()
+        return self._suggestion
 
 
 _INVALID = object()  # parsed value of a cell that had a problem
@@ -385,9 +404,10 @@ def parse_enum(v: Any, choices: Iterable[str]) -> str:
     key = normalize_label(parse_text(v))
     if key in lookup:
         return lookup[key]
-    close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
-    raise _Bad(f"valeur non autorisée (valeurs possibles : {', '.join(choices)})",
-               lookup[close[0]] if close else None)
+    def near() -> str | None:
+        close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
+        return lookup[close[0]] if close else None
+    raise _Bad(f"valeur non autorisée (valeurs possibles : {', '.join(choices)})", near)
 
 
 # --- départements and communes (reference data)
@@ -412,9 +432,10 @@ def parse_departement(v: Any) -> str:
     key = name_key(s)
     if key in by_name:
         return by_name[key]
-    close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.75)
-    raise _Bad("département inconnu",
-               f"{names[by_name[close[0]]]} ({by_name[close[0]]})" if close else None)
+    def near() -> str | None:
+        close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.75)
+        return f"{names[by_name[close[0]]]} ({by_name[close[0]]})" if close else None
+    raise _Bad("département inconnu", near)
 
 
 def parse_dep_list(v: Any) -> list[str]:
@@ -447,6 +468,8 @@ class _CommuneIndex:
     history_names: dict[str, str]                # old code -> old name
     hist_by_dep_key: dict[tuple[str, str], list[str]]  # (dep, old name key) -> current codes
     com_codes: set[str]                          # overseas collectivities (outside the COG)
+    hist_by_key: dict[str, set[str]] = field(default_factory=dict)  # old name key -> current codes
+    keys_by_initial: dict[str, list[str]] = field(default_factory=dict)  # first letter -> name keys
 
 
 @lru_cache(maxsize=1)
@@ -476,9 +499,16 @@ def _communes() -> _CommuneIndex:
             hist_by_dep_key[key].append(new)
     all_communes = reference.read("communes.csv")
     com_codes = set(all_communes.loc[all_communes["zone"] == "com", "insee_code"])
+    hist_by_key: dict[str, set[str]] = defaultdict(set)
+    for (_, k), codes in hist_by_dep_key.items():
+        hist_by_key[k].update(codes)
+    keys_by_initial: dict[str, list[str]] = defaultdict(list)
+    for k in sorted(by_key):
+        keys_by_initial[k[:1]].append(k)
     return _CommuneIndex(names, dict(by_key), dict(by_dep_key),
                          {d: sorted(k) for d, k in keys_by_dep.items()}, dict(history),
-                         history_names, dict(hist_by_dep_key), com_codes)
+                         history_names, dict(hist_by_dep_key), com_codes, dict(hist_by_key),
+                         dict(keys_by_initial))
 
 
 def commune_label(code: str) -> str:
@@ -495,8 +525,25 @@ _CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 def resolve_commune(v: Any, dep: str | None = None) -> str:
     """Current COG code of a commune given by code (current, old, or 4 digits) or by name."""
+    code, rule, suggestion = _resolve_commune(parse_text(v), dep)
+    if rule is not None:
+        raise _Bad(rule, suggestion)  # a new exception each time: a cached one would keep its tracebacks
+    return code
+
+
+@lru_cache(maxsize=16384)
+def _resolve_commune(text: str, dep: str | None) -> tuple[str | None, str | None, Any]:
+    """Cached as plain values: a file repeats its communes, and a hostile one its unknown names."""
+    try:
+        return _resolve_commune_uncached(text, dep), None, None
+    except _Bad as exc:
+        pending = exc._suggestion
+        return None, exc.rule, (functools.cache(pending) if callable(pending) else pending)
+
+
+def _resolve_commune_uncached(text: str, dep: str | None) -> str:
     idx = _communes()
-    s = parse_text(v).upper()
+    s = text.upper()
     if re.fullmatch(r"[\d\s]+", s):
         s = _SPACES.sub("", s)
     if re.fullmatch(r"\d{4}", s):
@@ -526,22 +573,27 @@ def resolve_commune(v: Any, dep: str | None = None) -> str:
         if hits:
             raise _Bad(f"plusieurs communes portent ce nom dans le département {dep} : "
                        "indiquer le code INSEE", ", ".join(commune_label(c) for c in hits))
-        close = difflib.get_close_matches(key, idx.keys_by_dep.get(dep, []), n=3, cutoff=0.6)
-        codes = [c for k in close for c in idx.by_dep_key[(dep, k)]]
-        raise _Bad(f"commune inconnue dans le département {dep}",
-                   ", ".join(commune_label(c) for c in codes) or None)
+        def near_in_dep() -> str | None:
+            close = difflib.get_close_matches(key, idx.keys_by_dep.get(dep, []), n=3, cutoff=0.6)
+            codes = [c for k in close for c in idx.by_dep_key[(dep, k)]]
+            return ", ".join(commune_label(c) for c in codes) or None
+        raise _Bad(f"commune inconnue dans le département {dep}", near_in_dep)
     hits = idx.by_key.get(key, [])
     if len(hits) == 1:
         return hits[0]
     if hits:
         raise _Bad("nom porté par plusieurs communes : indiquer le département (colonne departement) "
                    "ou le code INSEE", ", ".join(commune_label(c) for c in hits[:6]))
-    old = {c for (d, k), cs in idx.hist_by_dep_key.items() if k == key for c in cs}
+    old = idx.hist_by_key.get(key, set())
     if len(old) == 1:
-        return old.pop()
-    close = difflib.get_close_matches(key, list(idx.by_key), n=3, cutoff=0.7)
-    codes = [c for k in close for c in idx.by_key[k]][:6]
-    raise _Bad("commune inconnue", ", ".join(commune_label(c) for c in codes) or None)
+        return next(iter(old))
+
+    def near() -> str | None:
+        # names with the same initial only: 25 times fewer to compare, typos rarely hit the first letter
+        close = difflib.get_close_matches(key, idx.keys_by_initial.get(key[:1], []), n=3, cutoff=0.7)
+        codes = [c for k in close for c in idx.by_key[k]][:6]
+        return ", ".join(commune_label(c) for c in codes) or None
+    raise _Bad("commune inconnue", near)
 
 
 @lru_cache(maxsize=1)
@@ -639,6 +691,26 @@ def close_suggestion(value: str, suggestions: tuple[str, ...]) -> str | None:
     return None
 
 
+class _State:
+    """What one import carries from row to row: the open-vocabulary spellings, and how many costly
+    suggestions may still be computed (only as many as problems are reported in full)."""
+
+    def __init__(self) -> None:
+        self.vocab = _OpenValues()
+        self.left = MAX_PROBLEMS_DETAILED
+
+    def suggest(self, suggestion: str | Callable[[], str | None] | _Bad | None) -> str | None:
+        pending = suggestion._suggestion if isinstance(suggestion, _Bad) else suggestion
+        if not callable(pending):
+            return pending  # a plain text, or already computed
+        if hasattr(pending, "cache_info") and pending.cache_info().currsize:
+            return pending()  # computed for an earlier row: free
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        return suggestion.suggestion if isinstance(suggestion, _Bad) else suggestion()
+
+
 class _OpenValues:
     """The spelling kept for an open-vocabulary value: a suggestion's own spelling when the value equals it
     but for case, accents and punctuation; otherwise the first spelling met in this import for the same
@@ -682,6 +754,10 @@ class _SheetRefused(Exception):
         super().__init__(rule)
         self.rule = rule
         self.suggestion = suggestion
+
+
+# Refusals for size: the file was not read, so its sheets are not reported missing.
+_LIMIT_RULES = ("fichier trop", "classeur trop", "classeur anormal", "feuille trop")
 
 
 def _mb(n: int) -> str:
@@ -821,8 +897,46 @@ def _cell_value(c: Any) -> Any:
     return c.value
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_OPENPYXL_LOCK = threading.Lock()
+
+
+def _count_tags(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Rows and cells stored in one part of a workbook, counted on the raw XML (C speed, constant memory)."""
+    rows = cells = 0
+    tail = b""
+    with z.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            cut = max(0, len(data) - 64)  # a tag cut by the chunk boundary is counted with the next chunk
+            rows += len(_ROW_TAG.findall(data, 0, cut))
+            cells += len(_CELL_TAG.findall(data, 0, cut))
+            tail = data[cut:]
+    return rows + len(_ROW_TAG.findall(tail)), cells + len(_CELL_TAG.findall(tail))
+
+
+@contextlib.contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """openpyxl's read-only mode reads each sheet's stated size while opening the workbook; a sheet that
+    states none is then parsed to its end (every row, before any of our limits). The stated size is
+    ignored anyway (reset_dimensions), so the scan is skipped while opening (openpyxl 3.1.5)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _OPENPYXL_LOCK:
+        original = ReadOnlyWorksheet.__dict__.get("_get_size")
+        if original is not None:
+            ReadOnlyWorksheet._get_size = lambda self: None
+        try:
+            yield
+        finally:
+            if original is not None:
+                ReadOnlyWorksheet._get_size = original
+
+
 def _open_workbook(path: Path, label: str, stack: contextlib.ExitStack) -> tuple[list[Any], list[Problem]]:
-    """The worksheets of a workbook opened read-only (streaming), after checking its size unzipped."""
+    """The worksheets of a workbook opened read-only (streaming), after checking its size unzipped and
+    counting the rows and cells it stores."""
     import openpyxl
 
     if (p := _too_big(path, label)) is not None:
@@ -836,13 +950,24 @@ def _open_workbook(path: Path, label: str, stack: contextlib.ExitStack) -> tuple
     if len(infos) > MAX_XLSX_PARTS:
         return [], [_problem(label, f"classeur anormal : {fmt.number(len(infos))} fichiers internes "
                              f"(limite {fmt.number(MAX_XLSX_PARTS)})")]
-    unzipped = sum(i.file_size for i in infos)
+    unzipped = sum(i.file_size for i in infos)  # zipfile never inflates a part past its stated size
     if unzipped > MAX_XLSX_UNCOMPRESSED_BYTES:
         return [], [_problem(label, f"classeur trop volumineux une fois décompressé ({_mb(unzipped)}) : la "
                              f"limite est de {_mb(MAX_XLSX_UNCOMPRESSED_BYTES)}",
                              suggestion="séparer les données en plusieurs fichiers")]
     try:
-        with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
+        with zipfile.ZipFile(path) as z:
+            counts = [_count_tags(z, i) for i in infos if i.filename.lower().endswith(".xml")]
+    except Exception as exc:  # noqa: BLE001 - a corrupt part
+        return [], [_problem(label, f"{unreadable} ({type(exc).__name__})")]
+    if any(rows > MAX_XLSX_ROW_ELEMENTS for rows, _ in counts):
+        return [], [_problem(label, f"feuille trop longue : plus de {fmt.number(MAX_XLSX_ROW_ELEMENTS)} lignes "
+                             "dans une feuille du classeur (lignes vides mises en forme comprises) ; fichier refusé",
+                             suggestion="supprimer les lignes inutiles ou séparer les données")]
+    if sum(cells for _, cells in counts) > MAX_CELLS:
+        return [], [_problem(label, _CELLS_RULE)]
+    try:
+        with warnings.catch_warnings(), _no_dimension_scan():  # e.g. "Data Validation extension..."
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001
@@ -965,6 +1090,8 @@ def read_files(paths: Iterable[Path | str], stack: contextlib.ExitStack
             else:
                 found[raw.sheet] = raw
     file_label = ", ".join(labels)
+    if any(p.rule.startswith(_LIMIT_RULES) for p in problems):
+        return found, problems  # a workbook refused for its size may hold the sheets: not "absente"
     for sheet in schema.SHEET_ORDER:
         if sheet not in found and not any(p.sheet == sheet for p in problems):
             problems.append(_problem(file_label, "feuille absente (onglet ou fichier CSV manquant)",
@@ -1063,8 +1190,7 @@ def _record_label(sheet: str, typed: dict[str, Any]) -> str | None:
     return f"{schema.RECORD_LABELS[sheet]} {ident}" if ident else None
 
 
-def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple,
-               vocab: _OpenValues) -> _Row:
+def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple, state: _State) -> _Row:
     cols = schema.SHEETS[raw.sheet]
     order = {c.header: i for i, c in enumerate(cols)}
     row = _Row(number, cells, {}, {})
@@ -1098,7 +1224,7 @@ def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple,
             continue
         try:
             if col.suggestions:
-                parsed, close = vocab.parse(col, v)
+                parsed, close = state.vocab.parse(col, v)
                 if close is not None:
                     bad(col, display(v), "valeur proche d'une valeur suggérée : importée telle quelle",
                         close, level=WARNING)
@@ -1110,7 +1236,7 @@ def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple,
                 parsed = _PARSERS[col.type](v)
         except _Bad as exc:
             row.values[col.header] = _INVALID
-            bad(col, display(v), exc.rule, exc.suggestion)
+            bad(col, display(v), exc.rule, state.suggest(exc))
         else:
             row.values[col.header] = parsed
     for col, v in deferred:  # communes last: they may use the departement column
@@ -1119,7 +1245,7 @@ def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple,
             row.values[col.header] = resolve_commune(v, dep if _ok(dep) else None)
         except _Bad as exc:
             row.values[col.header] = _INVALID
-            bad(col, display(v), exc.rule, exc.suggestion)
+            bad(col, display(v), exc.rule, state.suggest(exc))
     cell_problems.sort(key=lambda t: t[0])
     row.problems = [p for _, p in cell_problems]
     return row
@@ -1258,16 +1384,19 @@ def _check_places(raw: _Sheet, rows: list[_Row]) -> None:
                   qpv or "vider la colonne qpv ou vérifier les coordonnées", level=WARNING)
 
 
-def _structure_ref(c: _Checker, sid: Any, column: str, structures: _StructureIndex) -> None:
+def _structure_ref(c: _Checker, sid: Any, column: str, structures: _StructureIndex, state: _State) -> None:
     if not _ok(sid):
         return
     if not structures.usable:
         c.add(column, "structure non vérifiable : la feuille « structures » est absente ou "
               "inutilisable")
     elif sid not in structures.all_ids:
-        close = difflib.get_close_matches(sid, sorted(structures.all_ids), n=1, cutoff=0.6)
-        c.add(column, "structure inconnue (absente de la feuille « structures »)",
-              suggestion=close[0] if close else None)
+        def near() -> str | None:
+            if len(structures.all_ids) > 1_000:  # a network has about 30: past that, no fuzzy search
+                return None
+            close = difflib.get_close_matches(sid, sorted(structures.all_ids), n=1, cutoff=0.6)
+            return close[0] if close else None
+        c.add(column, "structure inconnue (absente de la feuille « structures »)", suggestion=state.suggest(near))
     elif sid not in structures.valid_ids:
         c.add(column, f"structure rejetée : sa ligne {structures.all_ids[sid]} de la feuille "
               "« structures » comporte des erreurs")
@@ -1287,7 +1416,7 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
     out: dict[str, list[dict]] = {t: [] for t in OUTPUT_COLUMNS}
     rejected: list[dict] = []
     structures = _StructureIndex()
-    vocab = _OpenValues()
+    state = _State()
 
     for sheet in schema.SHEET_ORDER:
         raw = sheets.get(sheet)
@@ -1301,8 +1430,8 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
             log.add(_problem(raw.file, exc.rule, sheet, suggestion=exc.suggestion))
             continue
         if not usable:
-            msg = " | ".join(p.message() for p in header_problems if p.rule.startswith("colonne "
-                                                                                       "obligatoire"))
+            msg = " | ".join(p.short() for p in header_problems if p.rule.startswith("colonne "
+                                                                                     "obligatoire"))
             for number, cells in rows:
                 rejected.append({"sheet": sheet, "row": number, "values": _raw_json(raw, cells),
                                  "problems": msg})
@@ -1311,7 +1440,7 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
         if sheet == "structures":
             structures.usable = True
         for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = [_parse_row(raw, colmap, n, cells, vocab) for n, cells in rows[start:start + CHUNK_ROWS]]
+            chunk = [_parse_row(raw, colmap, n, cells, state) for n, cells in rows[start:start + CHUNK_ROWS]]
             for row in chunk:
                 v, c = row.values, _Checker(raw, row)
                 if sheet == "structures":
@@ -1321,10 +1450,10 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
                     _check_structure(c, v)
                 elif sheet == "projets":
                     _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
-                    _structure_ref(c, v["structure"], "structure", structures)
+                    _structure_ref(c, v["structure"], "structure", structures, state)
                     _check_project(c, v, structures)
                 else:
-                    _structure_ref(c, v["structure"], "structure", structures)
+                    _structure_ref(c, v["structure"], "structure", structures, state)
                     _duplicate(c, (v["structure"], v["annee"]), seen, "annee",
                                "couple structure et année")
                     left = structures.exit_year.get(v["structure"]) if _ok(v["structure"]) else None
@@ -1339,7 +1468,7 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
                 errors = [p for p in row.problems if p.is_error]
                 if errors:
                     rejected.append({"sheet": sheet, "row": row.number, "values": _raw_json(raw, row.cells),
-                                     "problems": " | ".join(p.message() for p in errors)})
+                                     "problems": _rejected_text(errors)})
                     continue
                 _emit(sheet, row.values, out)
                 if sheet == "structures":
@@ -1348,6 +1477,13 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
                         structures.exit_year[row.values["identifiant"]] = row.values["annee_sortie"]
         del rows
     return out, rejected
+
+
+def _rejected_text(errors: list[Problem]) -> str:
+    shown = [p.short() for p in errors[:MAX_PROBLEMS_PER_REJECTED_ROW]]
+    if len(errors) > MAX_PROBLEMS_PER_REJECTED_ROW:
+        shown.append(f"et {len(errors) - MAX_PROBLEMS_PER_REJECTED_ROW} autre(s) erreur(s)")
+    return " | ".join(shown)
 
 
 def _emit(sheet: str, v: dict[str, Any], out: dict[str, list[dict]]) -> None:
