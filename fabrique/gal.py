@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from . import reference
-from .importer import (ERROR, WARNING, Problem, ProblemLog, _Bad, _Formula, _is_empty, _problem, commune_dep,
+from .importer import (ERROR, WARNING, Problem, ProblemLog, _Bad, _Formula, _is_empty, _problem, _State,
+                       commune_dep,
                        commune_label, display, name_key, normalize_label, parse_departement, read_table,
                        resolve_commune)
 
@@ -25,12 +26,14 @@ from .importer import (ERROR, WARNING, Problem, ProblemLog, _Bad, _Formula, _is_
 ALIASES = {
     "gal_id": ["gal_id", "id_gal", "code_gal", "identifiant_gal", "numero_gal", "identifiant", "code"],
     "gal_name": ["gal_name", "nom_gal", "nom_du_gal", "libelle_gal", "lib_gal", "gal", "nom", "libelle"],
-    "commune": ["insee_code", "code_insee", "code_commune", "insee", "codgeo", "code_insee_commune",
-                "commune", "nom_commune", "libelle_commune", "nom_de_la_commune"],
+    "commune_code": ["insee_code", "code_insee", "code_commune", "insee", "codgeo", "code_insee_commune"],
+    "commune_name": ["commune", "nom_commune", "libelle_commune", "nom_de_la_commune"],
     "departement": ["departement", "code_departement", "dep", "dep_code", "num_departement"],
-    "epci": ["epci_siren", "siren_epci", "siren", "code_epci", "epci", "nom_epci", "epci_nom",
-             "libelle_epci", "intercommunalite", "nom_de_l_epci"],
+    "epci_siren": ["epci_siren", "siren_epci", "siren", "code_epci", "siren_de_l_epci"],
+    "epci_name": ["epci", "nom_epci", "epci_nom", "libelle_epci", "intercommunalite", "nom_de_l_epci"],
 }
+# A commune or an EPCI may be given by code or by name, each in its own column: the code wins.
+_EITHER = {"commune": ("commune_code", "commune_name"), "epci": ("epci_siren", "epci_name")}
 OUTPUT_COLUMNS = ["gal_id", "gal_name", "insee_code"]
 
 # Long forms of EPCI kinds, as regions write them, mapped to the short forms of the reference list.
@@ -102,9 +105,11 @@ def resolve_epci(v: Any) -> str:
         raise _Bad("plusieurs EPCI portent ce nom : indiquer le SIREN",
                    ", ".join(f"{names[h]} ({h})" for h in hits))
     bare = _epci_key(display(v) or "", bare=True)
-    close = difflib.get_close_matches(bare, list(by_bare), n=3, cutoff=0.6)
-    raise _Bad("EPCI inconnu (noms des EPCI au 1er janvier 2026)",
-               ", ".join(f"{names[h]} ({h})" for k in close for h in by_bare[k]) or None)
+
+    def near() -> str | None:
+        close = difflib.get_close_matches(bare, list(by_bare), n=3, cutoff=0.6)
+        return ", ".join(f"{names[h]} ({h})" for k in close for h in by_bare[k]) or None
+    raise _Bad("EPCI inconnu (noms des EPCI au 1er janvier 2026)", near)
 
 
 def _columns(header: list[Any]) -> dict[str, int]:
@@ -148,20 +153,31 @@ def read_gal_file(path: Path | str) -> GalResult:
 def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tuple[str, str, str]]:
     cols = _columns(table.header)
     header = {fld: str(table.header[i]).strip() for fld, i in cols.items()}
-    if ("gal_id" not in cols and "gal_name" not in cols) or ("commune" not in cols and "epci" not in cols):
+    has = {what: any(f in cols for f in fields) for what, fields in _EITHER.items()}
+    if ("gal_id" not in cols and "gal_name" not in cols) or not (has["commune"] or has["epci"]):
         log.add(_problem(table.file, "colonnes attendues : identifiant ou nom du GAL (gal_id, gal_name), et "
                          "commune (code INSEE ou nom, avec departement) ou EPCI (SIREN ou nom) ; colonnes "
                          f"trouvées : {', '.join(str(h) for h in table.header if not _is_empty(h))}", table.sheet))
         return []
     members = _epci()[3]
+    state = _State()  # fuzzy suggestions only for the problems reported in full
     names: dict[str, str] = {}          # gal_id -> first name met
     owner: dict[str, tuple[str, int]] = {}  # commune -> (gal_id, row) of its first GAL
     out: list[tuple[str, str, str]] = []
     for number, cells in data:
         def cell(fld: str) -> Any:
+            if fld in _EITHER:  # the code column, else the name column
+                code, name = _EITHER[fld]
+                return cell(code) if cell(code) is not None else cell(name)
             i = cols.get(fld)
             v = cells[i] if i is not None and i < len(cells) else None
             return None if _is_empty(v) else v
+
+        def column(fld: str) -> str | None:
+            if fld in _EITHER:
+                code, name = _EITHER[fld]
+                return header.get(code) if cell(code) is not None or name not in header else header.get(name)
+            return header.get(fld)
 
         def text(fld: str) -> str:
             v = cell(fld)
@@ -174,12 +190,13 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
         def add(fld: str | None, rule: str, value: Any = None, suggestion: str | None = None,
                 level: str = ERROR) -> None:
             row_problems.append(_problem(table.file, rule, table.sheet, row=number,
-                                         column=header.get(fld) if fld else None, value=value,
+                                         column=column(fld) if fld else None, value=value,
                                          suggestion=suggestion, level=level, record=record))
 
         for fld in cols:
             if isinstance(cell(fld), _Formula):
                 add(fld, "formule non acceptée : saisir la valeur elle-même", cell(fld).text)
+                continue
         if "gal_id" in cols and not gal_id:
             add("gal_id", "identifiant de GAL manquant")
         if not gal_id and not gal_name:
@@ -190,19 +207,19 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
             try:
                 dep = parse_departement(cell("departement"))
             except _Bad as exc:
-                add("departement", exc.rule, text("departement"), exc.suggestion)
+                add("departement", exc.rule, text("departement"), state.suggest(exc))
         communes: list[str] = []
         siren = None
         if cell("epci") is not None:
             try:
                 siren = resolve_epci(cell("epci"))
             except _Bad as exc:
-                add("epci", exc.rule, text("epci"), exc.suggestion)
+                add("epci", exc.rule, text("epci"), state.suggest(exc))
         if cell("commune") is not None:
             try:
                 code = resolve_commune(cell("commune"), dep)
             except _Bad as exc:
-                add("commune", exc.rule, text("commune"), exc.suggestion)
+                add("commune", exc.rule, text("commune"), state.suggest(exc))
             else:
                 communes = [code]
                 if dep and commune_dep(code) != dep:
@@ -227,8 +244,7 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
             if first[0] != gal_key:
                 log.add(_problem(table.file, f"commune {commune_label(code)} déjà dans le GAL {first[0]} "
                                  f"(ligne {first[1]}) : elle compte dans les deux", table.sheet, row=number,
-                                 column=header.get("commune") or header.get("epci"), record=record,
-                                 level=WARNING))
+                                 column=column("commune") or column("epci"), record=record, level=WARNING))
             out.append((gal_key, names[gal_key] or gal_key, code))
     return out
 
