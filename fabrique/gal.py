@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 
 from . import reference
-from .importer import (ERROR, WARNING, Problem, ProblemLog, _Bad, _Formula, _is_empty, _problem, _State,
-                       commune_dep,
-                       commune_label, display, name_key, normalize_label, parse_departement, read_table,
+from .importer import (_Bad, _State, commune_dep, commune_label, display, name_key, parse_departement,
                        resolve_commune)
+from .problems import ERROR, WARNING, Problem, ProblemLog, format_report, problem
+from .sheets import Formula, is_empty, normalize_label, read_table
 
 # Accepted headers (normalised: case, accents, spaces and hyphens ignored), in order of preference.
 ALIASES = {
@@ -89,7 +89,8 @@ def _epci() -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]],
 
 
 def resolve_epci(v: Any) -> str:
-    """The SIREN of an EPCI given by SIREN (9 digits) or by name (« Communauté de communes du … » = « CC du … »)."""
+    """The SIREN of an EPCI given by SIREN (9 digits) or by name (« Communauté de communes du … » is
+    « CC du … »; the kind may be left out)."""
     names, by_key, by_bare, _ = _epci()
     s = re.sub(r"[\s\u00a0\u202f.]", "", display(v) or "")
     if re.fullmatch(r"\d+", s):
@@ -115,7 +116,7 @@ def resolve_epci(v: Any) -> str:
 def _columns(header: list[Any]) -> dict[str, int]:
     keys = {}
     for i, h in enumerate(header):
-        if not _is_empty(h):
+        if not is_empty(h):
             keys.setdefault(normalize_label(h), i)
     found = {}
     for fld, names in ALIASES.items():
@@ -138,13 +139,13 @@ def read_gal_file(path: Path | str) -> GalResult:
             try:
                 data = table.load()
             except Exception as exc:  # _SheetRefused: past a limit, or unreadable
-                log.add(_problem(table.file, getattr(exc, "rule", str(exc)), table.sheet,
+                log.add(problem(table.file, getattr(exc, "rule", str(exc)), table.sheet,
                                  suggestion=getattr(exc, "suggestion", None)))
             else:
                 rows = _validate(table, data, log)
     out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS).drop_duplicates(["gal_id", "insee_code"])
     if log.n_errors == 0 and out.empty:
-        log.add(_problem(path.name, "aucun périmètre de GAL lu : le fichier ne contient aucune ligne remplie"))
+        log.add(problem(path.name, "aucun périmètre de GAL lu : le fichier ne contient aucune ligne remplie"))
     if log.n_errors:
         out = out.iloc[0:0]
     return GalResult(out.reset_index(drop=True), log.kept, log.n_errors, log.n_warnings)
@@ -155,9 +156,9 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
     header = {fld: str(table.header[i]).strip() for fld, i in cols.items()}
     has = {what: any(f in cols for f in fields) for what, fields in _EITHER.items()}
     if ("gal_id" not in cols and "gal_name" not in cols) or not (has["commune"] or has["epci"]):
-        log.add(_problem(table.file, "colonnes attendues : identifiant ou nom du GAL (gal_id, gal_name), et "
+        log.add(problem(table.file, "colonnes attendues : identifiant ou nom du GAL (gal_id, gal_name), et "
                          "commune (code INSEE ou nom, avec departement) ou EPCI (SIREN ou nom) ; colonnes "
-                         f"trouvées : {', '.join(str(h) for h in table.header if not _is_empty(h))}", table.sheet))
+                         f"trouvées : {', '.join(str(h) for h in table.header if not is_empty(h))}", table.sheet))
         return []
     members = _epci()[3]
     state = _State()  # fuzzy suggestions only for the problems reported in full
@@ -171,7 +172,7 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
                 return cell(code) if cell(code) is not None else cell(name)
             i = cols.get(fld)
             v = cells[i] if i is not None and i < len(cells) else None
-            return None if _is_empty(v) else v
+            return None if is_empty(v) else v
 
         def column(fld: str) -> str | None:
             if fld in _EITHER:
@@ -181,7 +182,7 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
 
         def text(fld: str) -> str:
             v = cell(fld)
-            return "" if v is None else (v.text if isinstance(v, _Formula) else display(v) or "")
+            return "" if v is None else (v.text if isinstance(v, Formula) else display(v) or "")
 
         gal_id, gal_name = text("gal_id"), text("gal_name")
         record = f"GAL {gal_name or gal_id}" if gal_name or gal_id else None
@@ -189,12 +190,12 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
 
         def add(fld: str | None, rule: str, value: Any = None, suggestion: str | None = None,
                 level: str = ERROR) -> None:
-            row_problems.append(_problem(table.file, rule, table.sheet, row=number,
+            row_problems.append(problem(table.file, rule, table.sheet, row=number,
                                          column=column(fld) if fld else None, value=value,
                                          suggestion=suggestion, level=level, record=record))
 
         for fld in cols:
-            if isinstance(cell(fld), _Formula):
+            if isinstance(cell(fld), Formula):
                 add(fld, "formule non acceptée : saisir la valeur elle-même", cell(fld).text)
                 continue
         if "gal_id" in cols and not gal_id:
@@ -242,7 +243,7 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
         for code in communes:
             first = owner.setdefault(code, (gal_key, number))
             if first[0] != gal_key:
-                log.add(_problem(table.file, f"commune {commune_label(code)} déjà dans le GAL {first[0]} "
+                log.add(problem(table.file, f"commune {commune_label(code)} déjà dans le GAL {first[0]} "
                                  f"(ligne {first[1]}) : elle compte dans les deux", table.sheet, row=number,
                                  column=column("commune") or column("epci"), record=record, level=WARNING))
             out.append((gal_key, names[gal_key] or gal_key, code))
@@ -251,7 +252,5 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
 
 def gal_error(result: GalResult) -> GalError:
     """The refusal of a GAL file, as an exception carrying the French report."""
-    from .importer import format_report
-
     return GalError("Aucun périmètre importé.\n" + format_report(result.problems, n_errors=result.n_errors,
                                                                   n_warnings=result.n_warnings))

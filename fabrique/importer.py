@@ -1,127 +1,48 @@
-"""Read and validate import files (XLSX workbook or one CSV per sheet) against fabrique.schema.
+"""Validate import files (XLSX workbook or one CSV per sheet) against fabrique.schema.
 
 Entry point: ``import_files(paths) -> ImportResult``. Nothing here raises on bad input: every
-defect of a file, a sheet, a row or a cell becomes a ``Problem`` (French message). A problem is an
-``erreur`` when it would break a figure (identifiers, structure, commune, stage, dates and their order,
-status, IAE, SIAE type, numbers, coordinates): the row goes to ``ImportResult.rejected``. It is an
-``avertissement`` when the row can be imported as it is (an open-vocabulary value close to a suggestion,
-a typed QPV code that the coordinates contradict...): the row is imported and the warning reported.
+defect of a file, a sheet, a row or a cell becomes a ``Problem`` (fabrique.problems, French message). A
+problem is an ``erreur`` when it would break a figure (identifiers, structure, commune, stage, dates and
+their order, status, IAE, SIAE type, numbers, coordinates): the row goes to ``ImportResult.rejected``. It
+is an ``avertissement`` when the row can be imported as it is (an open-vocabulary value close to a
+suggestion, a typed QPV code that the coordinates contradict...): the row is imported, the warning reported.
 
-Hostile files cost a bounded amount: workbooks are read streaming (openpyxl read-only), files past the
-limits below are refused before validation, and only the first MAX_PROBLEMS_DETAILED problems are kept
-in full (the rest are counted).
+Files are read by fabrique.sheets (streaming, within its limits); costly fuzzy suggestions are computed
+only for the problems reported in full, so that a hostile file costs a bounded amount.
 """
 from __future__ import annotations
 
 import contextlib
-import csv
 import difflib
 import functools
-import io
 import json
 import math
 import re
-import threading
-import unicodedata
-import warnings
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from . import fmt, reference, schema
+from . import reference, schema
+from . import problems as _problems
+# Re-exported: the rest of the package and the tests read the import's vocabulary from here.
+from .problems import (ERROR, WARNING, Problem, ProblemLog, count_words, format_report,  # noqa: F401
+                       omitted_line, report_rows, write_report_csv)
+from .problems import problem as _problem
 from .schema import Column
+from .sheets import (MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_XLSX_PARTS,  # noqa: F401
+                     MAX_XLSX_ROW_ELEMENTS, MAX_XLSX_UNCOMPRESSED_BYTES, Formula, Sheet, SheetRefused,
+                     is_empty, normalize_label, read_files, read_table)
 
-# ----------------------------------------------------------------------------------------------
-# Limits: what one import may cost. The network's real files hold a few thousand rows (about
-# 1,500 projects since 2010); the limits leave a wide margin and are stated in README and in the
-# refusal messages.
-
-MAX_FILE_BYTES = 50 * 1024 * 1024            # a file on disk (the admin screen's upload limit too)
-MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a workbook's parts once unzipped (zip bombs)
-MAX_XLSX_PARTS = 2_000                        # files inside a workbook's zip
-MAX_ROWS = 50_000                             # non-empty data rows per sheet
-MAX_XLSX_ROW_ELEMENTS = 200_000               # rows stored in one sheet of a workbook, empty ones included
-MAX_COLUMNS = 200                             # columns per sheet, up to the last header
-MAX_CELLS = 2_000_000                         # cells per file (workbook: stored cells; CSV: rows x columns)
-MAX_PROBLEMS_DETAILED = 1_000                 # problems reported in full; the others are only counted
-CHUNK_ROWS = 2_000                            # rows validated together (vectorised coordinate checks)
-
-ERROR = "erreur"            # the row (or the sheet, or the file) is refused
-WARNING = "avertissement"   # reported, the row is imported
+MAX_PROBLEMS_DETAILED = _problems.MAX_PROBLEMS_DETAILED  # the first problems reported in full
+CHUNK_ROWS = 2_000  # rows validated together (vectorised coordinate checks)
 
 # ----------------------------------------------------------------------------------------------
 # Result types
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    sheet: str
-    row: int | None          # row number as Excel shows it (header = 1, first data row = 2)
-    column: str | None       # canonical French header
-    value: str | None        # the offending value as typed
-    rule: str                # French sentence, no final full stop
-    suggestion: str | None = None
-    level: str = ERROR       # ERROR or WARNING
-    record: str | None = None  # the row's identifier ("projet P15"), found again after a sort
-
-    @property
-    def is_error(self) -> bool:
-        return self.level == ERROR
-
-    def short(self) -> str:
-        """The problem without its place (file, sheet, row): for rejected_rows, which has its own columns."""
-        what = f"« {self.value} » — {self.rule}" if self.value not in (None, "") else self.rule
-        msg = f"colonne « {self.column} » : {what}" if self.column else what
-        msg += "" if msg.endswith(".") else "."
-        return msg + (f" Suggestion : {self.suggestion}." if self.suggestion else "")
-
-    def message(self) -> str:
-        where = [self.file] if self.file else []
-        if self.sheet:
-            where.append(f"feuille « {self.sheet} »")
-        if self.row is not None:
-            where.append(f"ligne {self.row}" + (f" ({self.record})" if self.record else ""))
-        elif self.record:
-            where.append(self.record)
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        what = f"« {self.value} » — {self.rule}" if self.value not in (None, "") else self.rule
-        msg = f"{', '.join(where)} : {what}" if where else what
-        if not msg.endswith("."):
-            msg += "."
-        if self.suggestion:
-            msg += f" Suggestion : {self.suggestion}."
-        return msg
-
-
-class ProblemLog:
-    """Every problem is counted; only the first ``limit`` are kept in full (a hostile file can hold
-    millions of them: 2.6 million were once printed)."""
-
-    def __init__(self, limit: int | None = None):
-        self.limit = MAX_PROBLEMS_DETAILED if limit is None else limit
-        self.kept: list[Problem] = []
-        self.n_errors = 0
-        self.n_warnings = 0
-
-    def add(self, p: Problem) -> None:
-        if p.is_error:
-            self.n_errors += 1
-        else:
-            self.n_warnings += 1
-        if len(self.kept) < self.limit:
-            self.kept.append(p)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        for p in problems:
-            self.add(p)
 
 
 # English output tables: column -> dtype ("object" columns hold None for missing values).
@@ -204,20 +125,6 @@ def build_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 # Normalisation helpers
 
 
-@lru_cache(maxsize=65536)
-def _normalize(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).replace("œ", "oe").replace("Œ", "oe")
-    s = s.replace("æ", "ae").replace("Æ", "ae")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).strip().lower()
-    s = re.sub(r"[\s\-'’`‐‑–]+", "_", s)
-    return re.sub(r"_+", "_", s).strip("_")
-
-
-def normalize_label(value: Any) -> str:
-    """Header / label key: trimmed, lower case, no accents, spaces, hyphens and apostrophes as '_'."""
-    return _normalize(str(value))
-
-
 def name_key(value: Any) -> str:
     """Commune name key: case, accents, punctuation and 'st'/'ste' abbreviations ignored."""
     s = normalize_label(value)
@@ -248,10 +155,6 @@ _INVALID = object()  # parsed value of a cell that had a problem
 
 def _ok(v: Any) -> bool:
     return v is not None and v is not _INVALID
-
-
-def _is_empty(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
 def display(v: Any) -> str | None:
@@ -611,8 +514,6 @@ def parse_qpv(v: Any) -> str:
     return s
 
 
-
-
 @lru_cache(maxsize=1)
 def _qpv_names() -> dict[str, str]:
     q = reference.read("qpv_2024_communes.csv")
@@ -697,7 +598,7 @@ class _State:
 
     def __init__(self) -> None:
         self.vocab = _OpenValues()
-        self.left = MAX_PROBLEMS_DETAILED
+        self.left = _problems.MAX_PROBLEMS_DETAILED
 
     def suggest(self, suggestion: str | Callable[[], str | None] | _Bad | None) -> str | None:
         pending = suggestion._suggestion if isinstance(suggestion, _Bad) else suggestion
@@ -734,369 +635,7 @@ class _OpenValues:
         return kept, close_suggestion(kept, col.suggestions)
 
 
-# ----------------------------------------------------------------------------------------------
-# Reading files (streaming, within the limits)
-
-
-class _Formula:
-    """A cell holding a formula (refused: the importer takes values, never computes)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-
-class _SheetRefused(Exception):
-    """A sheet (or the file holding it) is past a limit or unreadable: refused as a whole."""
-
-    def __init__(self, rule: str, suggestion: str | None = None):
-        super().__init__(rule)
-        self.rule = rule
-        self.suggestion = suggestion
-
-
-# Refusals for size: the file was not read, so its sheets are not reported missing.
-_LIMIT_RULES = ("fichier trop", "classeur trop", "classeur anormal", "feuille trop")
-
-
-def _mb(n: int) -> str:
-    return f"{fmt.number(n / 1024 / 1024, 1)} Mo"
-
-
-_CELLS_RULE = (f"fichier trop grand : plus de {fmt.number(MAX_CELLS)} cellules à lire (limite par fichier) ; "
-               "fichier refusé")
-
-
-class _Budget:
-    """Cells read from one file, across its sheets."""
-
-    def __init__(self) -> None:
-        self.cells = 0
-
-    def take(self, n: int) -> None:
-        self.cells += n
-        if self.cells > MAX_CELLS:
-            raise _SheetRefused(_CELLS_RULE, "séparer les données en plusieurs fichiers ou retirer les "
-                                             "colonnes et feuilles inutiles")
-
-
-def _rows_rule() -> str:
-    return (f"feuille trop longue : plus de {fmt.number(MAX_ROWS)} lignes remplies (limite par feuille) ; "
-            "feuille refusée")
-
-
-@dataclass
-class _Sheet:
-    file: str
-    sheet: str                 # canonical sheet name (structures, projets, activite), or a GAL sheet's title
-    header: list[Any]
-    load: Callable[[], list[tuple[int, tuple]]]  # (Excel row number, cell values) of non-empty rows;
-                                                 # raises _SheetRefused past a limit
-
-
-def _problem(file: str, rule: str, sheet: str = "", **kw: Any) -> Problem:
-    return Problem(file=file, sheet=sheet, row=kw.get("row"), column=kw.get("column"),
-                   value=kw.get("value"), rule=rule, suggestion=kw.get("suggestion"),
-                   level=kw.get("level", ERROR), record=kw.get("record"))
-
-
-def _sheet_for_stem(stem: str) -> str | None:
-    key = normalize_label(stem)
-    if key in schema.SHEET_ORDER:
-        return key
-    hits = [s for s in schema.SHEET_ORDER if re.search(rf"(^|_){s}($|_)", key)]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _width(header: list[Any]) -> int:
-    """Columns up to the last non-empty header."""
-    return max((i + 1 for i, h in enumerate(header) if not _is_empty(h)), default=0)
-
-
-def _too_big(path: Path, label: str, sheet: str = "") -> Problem | None:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return _problem(label, f"fichier illisible ({exc.strerror or exc})", sheet)
-    if size > MAX_FILE_BYTES:
-        return _problem(label, f"fichier trop volumineux ({_mb(size)}) : la limite est de {_mb(MAX_FILE_BYTES)}",
-                        sheet, suggestion="séparer les données en plusieurs fichiers")
-    return None
-
-
-def _csv_table(path: Path, label: str, sheet: str) -> tuple[_Sheet | None, list[Problem]]:
-    """One CSV file as a sheet: encoding (UTF-8, UTF-8 with BOM, Windows-1252) and separator detected."""
-    if (p := _too_big(path, label, sheet)) is not None:
-        return None, [p]
-    data = path.read_bytes()
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        return None, [_problem(label, "fichier vide", sheet)]
-    if data[:4] == b"PK\x03\x04":
-        return None, [_problem(label, "fichier illisible : c'est un classeur Excel, pas un CSV", sheet,
-                               suggestion="renommer le fichier avec l'extension .xlsx")]
-    text = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    del data
-    if text is None or re.search(r"[\x00-\x08\x0e-\x1f\x7f]", text):
-        return None, [_problem(label, "fichier illisible : ce n'est pas un fichier texte CSV", sheet)]
-    first = text[:text.find("\n")] if "\n" in text else text
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    sep = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        return None, [_problem(label, f"fichier illisible : CSV mal formé ({exc})", sheet)]
-    if not header:
-        return None, [_problem(label, "fichier vide", sheet)]
-    width = _width(header)
-    if width > MAX_COLUMNS:
-        return None, [_problem(label, f"feuille trop large : {width} colonnes (limite {MAX_COLUMNS})", sheet)]
-    budget = _Budget()
-
-    def load() -> list[tuple[int, tuple]]:
-        rows: list[tuple[int, tuple]] = []
-        try:
-            for number, rec in enumerate(reader, start=2):
-                values = tuple(rec[:width])
-                if all(not v.strip() for v in values):
-                    continue
-                if len(rows) >= MAX_ROWS:
-                    raise _SheetRefused(_rows_rule(), "séparer les données en plusieurs fichiers")
-                budget.take(width)
-                rows.append((number, values))
-        except csv.Error as exc:
-            raise _SheetRefused(f"fichier illisible : CSV mal formé ({exc})") from None
-        return rows
-
-    return _Sheet(label, sheet, list(header[:width]), load), []
-
-
-def _read_csv(path: Path, label: str) -> tuple[list[_Sheet], list[Problem]]:
-    sheet = _sheet_for_stem(path.stem)
-    if sheet is None:
-        return [], [_problem(label, "nom de fichier CSV non reconnu : le nom doit être celui de la "
-                             "feuille", suggestion="structures.csv, projets.csv ou activite.csv")]
-    table, problems = _csv_table(path, label, sheet)
-    return ([table] if table else []), problems
-
-
-def _cell_value(c: Any) -> Any:
-    if getattr(c, "data_type", None) == "f":
-        v = c.value
-        text = getattr(v, "text", None)  # ArrayFormula
-        if text is None:
-            text = "=TABLE()" if type(v).__name__ == "DataTableFormula" else str(v)
-        return _Formula(str(text))
-    return c.value
-
-
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
-_OPENPYXL_LOCK = threading.Lock()
-
-
-def _count_tags(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """Rows and cells stored in one part of a workbook, counted on the raw XML (C speed, constant memory)."""
-    rows = cells = 0
-    tail = b""
-    with z.open(info) as fh:
-        while chunk := fh.read(1 << 20):
-            data = tail + chunk
-            cut = max(0, len(data) - 64)  # a tag cut by the chunk boundary is counted with the next chunk
-            rows += len(_ROW_TAG.findall(data, 0, cut))
-            cells += len(_CELL_TAG.findall(data, 0, cut))
-            tail = data[cut:]
-    return rows + len(_ROW_TAG.findall(tail)), cells + len(_CELL_TAG.findall(tail))
-
-
-@contextlib.contextmanager
-def _no_dimension_scan() -> Iterator[None]:
-    """openpyxl's read-only mode reads each sheet's stated size while opening the workbook; a sheet that
-    states none is then parsed to its end (every row, before any of our limits). The stated size is
-    ignored anyway (reset_dimensions), so the scan is skipped while opening (openpyxl 3.1.5)."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    with _OPENPYXL_LOCK:
-        original = ReadOnlyWorksheet.__dict__.get("_get_size")
-        if original is not None:
-            ReadOnlyWorksheet._get_size = lambda self: None
-        try:
-            yield
-        finally:
-            if original is not None:
-                ReadOnlyWorksheet._get_size = original
-
-
-def _open_workbook(path: Path, label: str, stack: contextlib.ExitStack) -> tuple[list[Any], list[Problem]]:
-    """The worksheets of a workbook opened read-only (streaming), after checking its size unzipped and
-    counting the rows and cells it stores."""
-    import openpyxl
-
-    if (p := _too_big(path, label)) is not None:
-        return [], [p]
-    unreadable = "fichier illisible : ce n'est pas un classeur Excel valide"
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, never raised
-        return [], [_problem(label, f"{unreadable} ({type(exc).__name__})")]
-    if len(infos) > MAX_XLSX_PARTS:
-        return [], [_problem(label, f"classeur anormal : {fmt.number(len(infos))} fichiers internes "
-                             f"(limite {fmt.number(MAX_XLSX_PARTS)})")]
-    unzipped = sum(i.file_size for i in infos)  # zipfile never inflates a part past its stated size
-    if unzipped > MAX_XLSX_UNCOMPRESSED_BYTES:
-        return [], [_problem(label, f"classeur trop volumineux une fois décompressé ({_mb(unzipped)}) : la "
-                             f"limite est de {_mb(MAX_XLSX_UNCOMPRESSED_BYTES)}",
-                             suggestion="séparer les données en plusieurs fichiers")]
-    try:
-        with zipfile.ZipFile(path) as z:
-            counts = [_count_tags(z, i) for i in infos if i.filename.lower().endswith(".xml")]
-    except Exception as exc:  # noqa: BLE001 - a corrupt part
-        return [], [_problem(label, f"{unreadable} ({type(exc).__name__})")]
-    if any(rows > MAX_XLSX_ROW_ELEMENTS for rows, _ in counts):
-        return [], [_problem(label, f"feuille trop longue : plus de {fmt.number(MAX_XLSX_ROW_ELEMENTS)} lignes "
-                             "dans une feuille du classeur (lignes vides mises en forme comprises) ; fichier refusé",
-                             suggestion="supprimer les lignes inutiles ou séparer les données")]
-    if sum(cells for _, cells in counts) > MAX_CELLS:
-        return [], [_problem(label, _CELLS_RULE)]
-    try:
-        with warnings.catch_warnings(), _no_dimension_scan():  # e.g. "Data Validation extension..."
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001
-        return [], [_problem(label, f"{unreadable} ({type(exc).__name__})")]
-    stack.callback(wb.close)
-    return [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")], []
-
-
-def _xlsx_table(ws: Any, label: str, sheet: str, budget: _Budget) -> tuple[_Sheet | None, list[Problem]]:
-    """One worksheet, streamed: the header now, the rows when loaded (never more than the limits)."""
-    ws.reset_dimensions()  # the stated size of a sheet can lie: read the rows that are there
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            first = next(ws.iter_rows(min_row=1, max_row=1), ())
-            header = [(v.text if isinstance(v, _Formula) else v) for v in map(_cell_value, first)]
-    except Exception as exc:  # noqa: BLE001
-        return None, [_problem(label, f"fichier illisible ({type(exc).__name__})", sheet)]
-    width = _width(header)
-    if width == 0:
-        return None, [_problem(label, "feuille vide : la ligne 1 doit contenir les en-têtes", sheet)]
-    if width > MAX_COLUMNS:
-        return None, [_problem(label, f"feuille trop large : {fmt.number(width)} colonnes jusqu'au dernier "
-                               f"en-tête (limite {MAX_COLUMNS})", sheet)]
-
-    def load() -> list[tuple[int, tuple]]:
-        rows: list[tuple[int, tuple]] = []
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width), start=2):
-                    values = tuple(_cell_value(c) for c in cells)
-                    if all(_is_empty(v) for v in values):
-                        continue
-                    if len(rows) >= MAX_ROWS:
-                        raise _SheetRefused(_rows_rule(), "séparer les données en plusieurs fichiers")
-                    budget.take(width)
-                    rows.append((number, values))
-        except _SheetRefused:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a corrupt part of the zip, bad XML...
-            raise _SheetRefused(f"fichier illisible ({type(exc).__name__})") from None
-        return rows
-
-    return _Sheet(label, sheet, header[:width], load), []
-
-
-def _read_xlsx(path: Path, label: str, stack: contextlib.ExitStack) -> tuple[list[_Sheet], list[Problem]]:
-    worksheets, problems = _open_workbook(path, label, stack)
-    sheets: list[_Sheet] = []
-    seen: set[str] = set()
-    budget = _Budget()
-    for ws in worksheets:
-        key = normalize_label(ws.title)
-        if key not in schema.SHEET_ORDER:
-            continue  # mode_d_emploi, listes and any other sheet are not data
-        if key in seen:
-            problems.append(_problem(label, f"onglet en double (« {ws.title} ») : ignoré", key))
-            continue
-        seen.add(key)
-        table, probs = _xlsx_table(ws, label, key, budget)
-        problems.extend(probs)
-        if table is not None:
-            sheets.append(table)
-    return sheets, problems
-
-
-def read_table(path: Path | str, stack: contextlib.ExitStack, label: str | None = None
-               ) -> tuple[_Sheet | None, list[Problem]]:
-    """One table from a CSV or from the first non-empty sheet of a workbook (GAL perimeters), with the
-    same encodings, limits and problems as the main import."""
-    path = Path(path)
-    label = label or path.name
-    ext = path.suffix.lower()
-    if not path.is_file():
-        return None, [_problem(label, "fichier introuvable")]
-    if ext == ".csv":
-        return _csv_table(path, label, "")
-    if ext in (".xlsx", ".xlsm"):
-        worksheets, problems = _open_workbook(path, label, stack)
-        budget = _Budget()
-        for ws in worksheets:
-            table, probs = _xlsx_table(ws, label, ws.title, budget)
-            if table is not None:
-                return table, problems
-        return None, problems + [_problem(label, "aucune feuille remplie : la ligne 1 doit contenir les en-têtes")]
-    return None, [_problem(label, f"extension « {ext or '(aucune)'} » non prise en charge (attendu .xlsx ou "
-                           ".csv)")]
-
-
-def read_files(paths: Iterable[Path | str], stack: contextlib.ExitStack
-               ) -> tuple[dict[str, _Sheet], list[Problem]]:
-    """The sheets found in the files (workbooks stay open in `stack` until validated)."""
-    found: dict[str, _Sheet] = {}
-    problems: list[Problem] = []
-    labels: list[str] = []
-    for p in paths:
-        path = Path(p)
-        label = path.name
-        labels.append(label)
-        ext = path.suffix.lower()
-        if not path.is_file():
-            problems.append(_problem(label, "fichier introuvable"))
-            continue
-        if ext in (".xlsx", ".xlsm"):
-            sheets, probs = _read_xlsx(path, label, stack)
-        elif ext == ".csv":
-            sheets, probs = _read_csv(path, label)
-        elif ext == ".xls":
-            sheets, probs = [], [_problem(label, "format .xls non pris en charge",
-                                          suggestion="enregistrer le classeur au format .xlsx")]
-        else:
-            sheets, probs = [], [_problem(label, f"extension « {ext or '(aucune)'} » non prise en "
-                                          "charge (attendu .xlsx ou .csv)")]
-        problems.extend(probs)
-        for raw in sheets:
-            if raw.sheet in found:
-                problems.append(_problem(label, f"feuille « {raw.sheet} » déjà fournie par "
-                                         f"{found[raw.sheet].file} : ce doublon est ignoré", raw.sheet))
-            else:
-                found[raw.sheet] = raw
-    file_label = ", ".join(labels)
-    if any(p.rule.startswith(_LIMIT_RULES) for p in problems):
-        return found, problems  # a workbook refused for its size may hold the sheets: not "absente"
-    for sheet in schema.SHEET_ORDER:
-        if sheet not in found and not any(p.sheet == sheet for p in problems):
-            problems.append(_problem(file_label, "feuille absente (onglet ou fichier CSV manquant)",
-                                     sheet))
-    return found, problems
+                                                 # raises SheetRefused past a limit
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1113,14 +652,14 @@ class _Row:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _map_headers(raw: _Sheet) -> tuple[dict[str, int], list[Problem], bool]:
+def _map_headers(raw: Sheet) -> tuple[dict[str, int], list[Problem], bool]:
     cols = schema.SHEETS[raw.sheet]
     expected = {c.header for c in cols}
     colmap: dict[str, int] = {}
     problems: list[Problem] = []
     unknown: dict[str, str] = {}  # normalised -> as written
     for i, h in enumerate(raw.header):
-        if _is_empty(h):
+        if is_empty(h):
             continue
         key = normalize_label(h)
         if key in expected:
@@ -1160,7 +699,7 @@ _PARSERS = {
 
 
 def _json_value(v: Any) -> Any:
-    if isinstance(v, _Formula):
+    if isinstance(v, Formula):
         return v.text
     if isinstance(v, (datetime, date)):
         return v.isoformat()
@@ -1171,10 +710,10 @@ def _json_value(v: Any) -> Any:
     return str(v)
 
 
-def _raw_json(raw: _Sheet, cells: tuple) -> str:
+def _raw_json(raw: Sheet, cells: tuple) -> str:
     values: dict[str, Any] = {}
     for i, h in enumerate(raw.header):
-        if _is_empty(h) or i >= len(cells):
+        if is_empty(h) or i >= len(cells):
             continue
         values.setdefault(str(h).strip(), _json_value(cells[i]))
     return json.dumps(values, ensure_ascii=False)
@@ -1190,14 +729,14 @@ def _record_label(sheet: str, typed: dict[str, Any]) -> str | None:
     return f"{schema.RECORD_LABELS[sheet]} {ident}" if ident else None
 
 
-def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple, state: _State) -> _Row:
+def _parse_row(raw: Sheet, colmap: dict[str, int], number: int, cells: tuple, state: _State) -> _Row:
     cols = schema.SHEETS[raw.sheet]
     order = {c.header: i for i, c in enumerate(cols)}
     row = _Row(number, cells, {}, {})
     for col in cols:
         idx = colmap.get(col.header)
         v = cells[idx] if idx is not None and idx < len(cells) else None
-        row.typed[col.header] = v.text if isinstance(v, _Formula) else display(v)
+        row.typed[col.header] = v.text if isinstance(v, Formula) else display(v)
     row.record = _record_label(raw.sheet, row.typed)
     cell_problems: list[tuple[int, Problem]] = []
 
@@ -1210,11 +749,11 @@ def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple, s
     for col in cols:
         idx = colmap.get(col.header)
         v = cells[idx] if idx is not None and idx < len(cells) else None
-        if isinstance(v, _Formula):
+        if isinstance(v, Formula):
             row.values[col.header] = _INVALID
             bad(col, v.text, "formule non acceptée : saisir la valeur elle-même")
             continue
-        if _is_empty(v):
+        if is_empty(v):
             row.values[col.header] = None
             if col.required:
                 bad(col, None, "valeur obligatoire manquante")
@@ -1254,7 +793,7 @@ def _parse_row(raw: _Sheet, colmap: dict[str, int], number: int, cells: tuple, s
 class _Checker:
     """Adds rule problems to a row."""
 
-    def __init__(self, raw: _Sheet, row: _Row):
+    def __init__(self, raw: Sheet, row: _Row):
         self.raw, self.row = raw, row
 
     def add(self, column: str, rule: str, suggestion: str | None = None, value: bool | str = True,
@@ -1349,7 +888,7 @@ def _check_project(c: _Checker, v: dict[str, Any], structures: _StructureIndex) 
               level=WARNING)
 
 
-def _check_places(raw: _Sheet, rows: list[_Row]) -> None:
+def _check_places(raw: Sheet, rows: list[_Row]) -> None:
     """Coordinates of a chunk of projects, checked together (vectorised): inside the commune's
     département (else an error), and placed in their QPV (a typed code that disagrees is a warning)."""
     from . import qpv_locate
@@ -1412,7 +951,7 @@ def _duplicate(c: _Checker, key: Any, seen: dict[Any, int], column: str, what: s
         seen[key] = c.row.number
 
 
-def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, list[dict]], list[dict]]:
+def _validate(sheets: dict[str, Sheet], log: ProblemLog) -> tuple[dict[str, list[dict]], list[dict]]:
     out: dict[str, list[dict]] = {t: [] for t in OUTPUT_COLUMNS}
     rejected: list[dict] = []
     structures = _StructureIndex()
@@ -1426,7 +965,7 @@ def _validate(sheets: dict[str, _Sheet], log: ProblemLog) -> tuple[dict[str, lis
         log.extend(header_problems)
         try:
             rows = raw.load()
-        except _SheetRefused as exc:
+        except SheetRefused as exc:
             log.add(_problem(raw.file, exc.rule, sheet, suggestion=exc.suggestion))
             continue
         if not usable:
@@ -1531,75 +1070,8 @@ def empty_import(records: dict[str, pd.DataFrame]) -> str | None:
     n_s, n_p = len(records.get("structures", ())), len(records.get("projects", ()))
     if n_s and n_p:
         return None
-    return (f"Importation refusée : elle remplacerait les données du réseau par {_count(n_s, 'structure')} "
-            f"et {_count(n_p, 'projet')}")
-
-
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{fmt.number(n)} {word if n <= 1 else plural or word + 's'}"
-
-
-REPORT_HEADERS = ["niveau", "fichier", "feuille", "ligne", "identifiant", "colonne", "valeur", "règle",
-                  "suggestion"]
-
-
-def omitted_line(n_errors: int, n_warnings: int, n_shown: int) -> str | None:
-    """The line that counts the problems past MAX_PROBLEMS_DETAILED (None when every one is shown)."""
-    rest = n_errors + n_warnings - n_shown
-    if rest <= 0:
-        return None
-    return (f"… et {_count(rest, 'autre problème', 'autres problèmes')} non détaillés "
-            f"(au total {_count(n_errors, 'erreur')} et {_count(n_warnings, 'avertissement')} ; seuls les "
-            f"{fmt.number(n_shown)} premiers sont détaillés)")
-
-
-def report_rows(problems: Iterable[Problem], n_errors: int | None = None,
-                n_warnings: int | None = None) -> list[list[str]]:
-    """The report as rows of text (header first), formula-safe: a value such as =HYPERLINK(...) or
-    =cmd|' /C calc'!A0 is shown, never run, when the file is opened in Excel (fabrique.export)."""
-    from .export import neutralise
-
-    problems = list(problems)
-    rows = [REPORT_HEADERS]
-    for p in problems:
-        rows.append([p.level, p.file, p.sheet, "" if p.row is None else str(p.row), p.record or "",
-                     p.column or "", p.value or "", p.rule, p.suggestion or ""])
-    n_errors = sum(p.is_error for p in problems) if n_errors is None else n_errors
-    n_warnings = sum(not p.is_error for p in problems) if n_warnings is None else n_warnings
-    if (line := omitted_line(n_errors, n_warnings, len(problems))) is not None:
-        rows.append(["information", "", "", "", "", "", "", line, ""])
-    return [rows[0]] + [[neutralise(v) for v in r] for r in rows[1:]]
-
-
-def write_report_csv(problems: Iterable[Problem], path: Path | str, *, n_errors: int | None = None,
-                     n_warnings: int | None = None) -> Path:
-    """The problem list as a CSV for French Excel (';' separator, UTF-8 with BOM), formula-safe."""
-    path = Path(path)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh, delimiter=";").writerows(report_rows(problems, n_errors, n_warnings))
-    return path
-
-
-def format_report(problems: Iterable[Problem], *, n_errors: int | None = None,
-                  n_warnings: int | None = None) -> str:
-    """Human-readable French report: the counts, the errors, then the warnings, one per line."""
-    problems = list(problems)
-    n_errors = sum(p.is_error for p in problems) if n_errors is None else n_errors
-    n_warnings = sum(not p.is_error for p in problems) if n_warnings is None else n_warnings
-    if not n_errors and not n_warnings:
-        return "Aucun problème détecté : le fichier peut être importé."
-    lines = [f"{_count(n_errors, 'erreur')} et {_count(n_warnings, 'avertissement')}."]
-    errors = [p for p in problems if p.is_error]
-    warned = [p for p in problems if not p.is_error]
-    if errors:
-        lines.append("Erreurs (ligne, feuille ou fichier refusés) :")
-        lines += [f"- {p.message()}" for p in errors]
-    if warned:
-        lines.append("Avertissements (lignes importées telles quelles) :")
-        lines += [f"- {p.message()}" for p in warned]
-    if (line := omitted_line(n_errors, n_warnings, len(problems))) is not None:
-        lines.append(line + ".")
-    return "\n".join(lines)
+    return (f"Importation refusée : elle remplacerait les données du réseau par {count_words(n_s, 'structure')} "
+            f"et {count_words(n_p, 'projet')}")
 
 
 def format_result(result: ImportResult) -> str:

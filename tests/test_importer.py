@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fabrique import importer, schema  # noqa: E402
+from fabrique import importer, problems, schema  # noqa: E402
 from fabrique.importer import ERROR, WARNING, Problem, _Bad  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures" / "import"
@@ -850,7 +850,7 @@ def test_report_neutralises_formulas(tmp_path):
 
 
 def test_only_the_first_problems_are_detailed(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_PROBLEMS_DETAILED", 3)
+    monkeypatch.setattr(problems, "MAX_PROBLEMS_DETAILED", 3)
     lines = ["identifiant,structure,intitule,secteur,commune,etape,date_detection,iae"]
     lines += [f"P{i},S9,Projet,mobilité,29232,détection,2024-01-10,non" for i in range(1, 6)]
     r = importer.import_files(files(projets=_csv(tmp_path / "projets.csv", "\n".join(lines))))
