@@ -54,9 +54,10 @@ def digest(uploads: list[Upload], kind: str = "import") -> str:
 
 
 @contextlib.contextmanager
-def staged(uploads: list[Upload]) -> Iterator[list[Path]]:
-    """The uploads written to a private temporary folder, removed when the block ends."""
-    with tempfile.TemporaryDirectory(prefix="fabrique-import-") as folder:
+def staged(uploads: list[Upload], root: str | None = None) -> Iterator[list[Path]]:
+    """The uploads written to a private temporary folder (under `root`, default the system's temporary
+    folder), removed when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="fabrique-import-", dir=root) as folder:
         paths = []
         for up in uploads:
             target = Path(folder) / up.name
@@ -65,9 +66,9 @@ def staged(uploads: list[Upload]) -> Iterator[list[Path]]:
         yield paths
 
 
-def check(kind: str, uploads: list[Upload]) -> importer.ImportResult | gal.GalResult:
-    """Validate uploads (run in the worker process; also callable directly)."""
-    with staged(uploads) as paths:
+def check(kind: str, uploads: list[Upload], root: str | None = None) -> importer.ImportResult | gal.GalResult:
+    """Validate uploads (run in the worker process, staged under the server's temporary folder `root`)."""
+    with staged(uploads, root) as paths:
         if kind == "gal":
             return gal.read_gal_file(paths[0])
         return importer.import_files(paths)
@@ -133,11 +134,12 @@ def validation(uploads: list[Upload], kind: str = "import") -> Validation:
         if job is not None and not _failed(job):
             _VALIDATIONS.move_to_end(key)
             return job
+        root = tempfile.gettempdir()  # the server's, not whatever the worker process inherited
         try:
-            future = _executor().submit(check, kind, uploads)
+            future = _executor().submit(check, kind, uploads, root)
         except BrokenProcessPool:  # a previous worker died: start a new pool
             _EXECUTOR = None
-            future = _executor().submit(check, kind, uploads)
+            future = _executor().submit(check, kind, uploads, root)
         SUBMITTED["n"] += 1
         job = Validation(key, kind, tuple(u.name for u in uploads), future)
         _VALIDATIONS[key] = job

@@ -69,8 +69,8 @@ def signed_in(tmp_path, use_db, monkeypatch):
     monkeypatch.setenv("FABRIQUE_ADMIN_PASSWORD_HASH", partners.hash_password("mot de passe de test"))
     temp = tmp_path / "tmp"
     temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))  # read by the worker processes too
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # the server's temporary folder, passed to the workers
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state["admin_ok"] = True
     return at.run(), db, temp
@@ -84,7 +84,9 @@ def test_upload_is_validated_once_and_leaves_no_temporary_file(signed_in, tmp_pa
     at, db, temp = signed_in
     data = write_xlsx(tmp_path / "saisie.xlsx", HAND_TYPED).read_bytes()
     before = admin.SUBMITTED["n"]
+    untouched = temp.stat().st_mtime_ns
     at.file_uploader(key="admin_upload").set_value(("saisie.xlsx", data, "application/octet-stream")).run()
+    assert temp.stat().st_mtime_ns > untouched  # the worker staged its copy there...
     assert not at.exception, [e.value for e in at.exception]
     assert [(m.label, m.value) for m in at.metric] == [
         ("Structures valides", "2"), ("Projets valides", "6"), ("Lignes d'activité valides", "2"),
@@ -97,7 +99,7 @@ def test_upload_is_validated_once_and_leaves_no_temporary_file(signed_in, tmp_pa
     at.run()
     at.run()  # reruns of the page reuse the validation of the same bytes
     assert admin.SUBMITTED["n"] == before + 1
-    assert list(temp.iterdir()) == []  # the worker removed the copy it validated
+    assert list(temp.iterdir()) == []  # ...and removed it
     _button(at, "Remplacer les données du réseau").click().run()
     assert at.success[-1].value.startswith("Importation réussie : 2 structures, 6 projets, 4 avertissement(s)")
     assert list(temp.iterdir()) == []  # and the build's copy (hashed into build_info) is gone too
