@@ -19,8 +19,8 @@ import pandas as pd
 from . import reference
 from .importer import (_Bad, _State, commune_dep, commune_label, display, name_key, parse_departement,
                        resolve_commune)
-from .problems import ERROR, WARNING, Problem, ProblemLog, format_report, problem
-from .sheets import Formula, is_empty, normalize_label, read_table
+from .problems import ERROR, WARNING, Problem, ProblemLog, problem
+from .sheets import Formula, Sheet, SheetRefused, is_empty, normalize_label, read_table
 
 # Accepted headers (normalised: case, accents, spaces and hyphens ignored), in order of preference.
 ALIASES = {
@@ -40,10 +40,6 @@ OUTPUT_COLUMNS = ["gal_id", "gal_name", "insee_code"]
 _EPCI_KINDS = [
     ("communaute de communes", "cc"), ("communaute d agglomeration", "ca"), ("communaute urbaine", "cu"),
 ]
-
-
-class GalError(Exception):
-    """The GAL file cannot be loaded; the message lists the problems (French)."""
 
 
 @dataclass
@@ -138,9 +134,8 @@ def read_gal_file(path: Path | str) -> GalResult:
         if table is not None:
             try:
                 data = table.load()
-            except Exception as exc:  # _SheetRefused: past a limit, or unreadable
-                log.add(problem(table.file, getattr(exc, "rule", str(exc)), table.sheet,
-                                 suggestion=getattr(exc, "suggestion", None)))
+            except SheetRefused as exc:  # past a limit, or unreadable
+                log.add(problem(table.file, exc.rule, table.sheet, suggestion=exc.suggestion))
             else:
                 rows = _validate(table, data, log)
     out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS).drop_duplicates(["gal_id", "insee_code"])
@@ -151,7 +146,7 @@ def read_gal_file(path: Path | str) -> GalResult:
     return GalResult(out.reset_index(drop=True), log.kept, log.n_errors, log.n_warnings)
 
 
-def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tuple[str, str, str]]:
+def _validate(table: Sheet, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tuple[str, str, str]]:
     cols = _columns(table.header)
     header = {fld: str(table.header[i]).strip() for fld, i in cols.items()}
     has = {what: any(f in cols for f in fields) for what, fields in _EITHER.items()}
@@ -197,7 +192,9 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
         for fld in cols:
             if isinstance(cell(fld), Formula):
                 add(fld, "formule non acceptée : saisir la valeur elle-même", cell(fld).text)
-                continue
+        if row_problems:  # values are read, never computed: nothing else to check on this row
+            log.extend(row_problems)
+            continue
         if "gal_id" in cols and not gal_id:
             add("gal_id", "identifiant de GAL manquant")
         if not gal_id and not gal_name:
@@ -248,9 +245,3 @@ def _validate(table, data: list[tuple[int, tuple]], log: ProblemLog) -> list[tup
                                  column=column("commune") or column("epci"), record=record, level=WARNING))
             out.append((gal_key, names[gal_key] or gal_key, code))
     return out
-
-
-def gal_error(result: GalResult) -> GalError:
-    """The refusal of a GAL file, as an exception carrying the French report."""
-    return GalError("Aucun périmètre importé.\n" + format_report(result.problems, n_errors=result.n_errors,
-                                                                  n_warnings=result.n_warnings))

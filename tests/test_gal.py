@@ -121,3 +121,17 @@ def test_unreadable_gal_files(tmp_path, content, rule):
     path.write_bytes(content)
     r = gal.read_gal_file(path)
     assert not r.ok and rule in r.problems[0].rule
+
+
+def test_formulas_are_refused_and_nothing_else_is_read_from_their_row(tmp_path):
+    path = tmp_path / "gal.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["gal_id", "gal_name", "insee_code"])
+    ws.append(["G1", "GAL A", "=CONCAT(\"29\";\"003\")"])
+    ws.append(["G1", "GAL A", "29020"])
+    wb.save(path)
+    r = gal.read_gal_file(path)
+    assert [(p.row, p.column, p.value, p.rule) for p in r.problems] == [
+        (2, "insee_code", '=CONCAT("29";"003")', "formule non acceptée : saisir la valeur elle-même")]
+    assert r.table.empty
