@@ -131,6 +131,14 @@ def _too_big(path: Path, label: str, sheet: str = "") -> Problem | None:
     return None
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's English message, said in French."""
+    if "field larger than field limit" in str(exc):
+        return (f"fichier illisible : une cellule dépasse {fmt.number(csv.field_size_limit())} caractères "
+                "(guillemet non fermé ?)")
+    return "fichier illisible : CSV mal formé (guillemets ou fins de ligne)"
+
+
 def _csv_table(path: Path, label: str, sheet: str) -> tuple[Sheet | None, list[Problem]]:
     """One CSV file as a sheet: encoding (UTF-8, UTF-8 with BOM, Windows-1252) and separator detected."""
     if (p := _too_big(path, label, sheet)) is not None:
@@ -158,7 +166,7 @@ def _csv_table(path: Path, label: str, sheet: str) -> tuple[Sheet | None, list[P
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return None, [problem(label, f"fichier illisible : CSV mal formé ({exc})", sheet)]
+        return None, [problem(label, _csv_error(exc), sheet)]
     if not header:
         return None, [problem(label, "fichier vide", sheet)]
     width = _width(header)
@@ -178,7 +186,7 @@ def _csv_table(path: Path, label: str, sheet: str) -> tuple[Sheet | None, list[P
                 budget.take(width)
                 rows.append((number, values))
         except csv.Error as exc:
-            raise SheetRefused(f"fichier illisible : CSV mal formé ({exc})") from None
+            raise SheetRefused(_csv_error(exc)) from None
         return rows
 
     return Sheet(label, sheet, list(header[:width]), load), []

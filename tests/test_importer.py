@@ -864,3 +864,13 @@ def test_only_the_first_problems_are_detailed(tmp_path, monkeypatch):
     rows = list(csv.reader(importer.write_result_csv(r, tmp_path / "r.csv").read_text(encoding="utf-8-sig")
                            .splitlines(), delimiter=";"))
     assert len(rows) == 1 + 3 + 1 and rows[-1][0] == "information"
+
+
+def test_csv_cell_past_the_csv_limit_is_a_french_problem(tmp_path):
+    path = tmp_path / "projets.csv"
+    path.write_text(BASE["projets"].read_text(encoding="utf-8") + 'P9,S1,"' + "x" * 200_000 + "\n",
+                    encoding="utf-8")
+    r = importer.import_files(files(projets=path))
+    assert [(p.sheet, p.rule) for p in r.problems] == [
+        ("projets", "fichier illisible : une cellule dépasse 131\u202f072 caractères (guillemet non fermé ?)")]
+    assert r.records["projects"].empty  # the sheet is refused as a whole
