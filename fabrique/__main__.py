@@ -2,9 +2,9 @@
 
     python -m fabrique demo [--scale N] [--db PATH]      build the fictitious demo database
     python -m fabrique ensure [--db PATH]                build the demo database only if missing
-    python -m fabrique import FILE... [--partial] [--db PATH] [--report CSV]
-    python -m fabrique import-gal FILE [--db PATH]
-    python -m fabrique template OUT.xlsx
+    python -m fabrique import FILE... [--partial] [--allow-empty] [--db PATH] [--report CSV]
+    python -m fabrique import-gal FILE [--db PATH] [--report CSV]
+    python -m fabrique template OUT.xlsx [--schema schema.json]
     python -m fabrique lien --reg 53 --expire 2027-06-30 [--base-url URL]   signed partner link
     python -m fabrique mot-de-passe                                        hash for the admin password
 """
@@ -53,52 +53,67 @@ def _import(args) -> int:
 
     result = importer.import_files(args.files)
     report = Path(args.report) if args.report else Path(args.db or config.db_path()).parent / "rapport_import.csv"
-    if result.problems:
-        importer.write_report_csv(result.problems, report)
-        print(importer.format_report(result.problems))
-        print(f"Rapport écrit : {report}")
-        if not args.partial:
-            print("Importation refusée : la base actuelle n'a pas été modifiée. "
-                  "Corrigez les fichiers ou relancez avec --partial pour importer les lignes valides.")
-            return 1
+    report.parent.mkdir(parents=True, exist_ok=True)
+    importer.write_result_csv(result, report)  # always: a stale report would describe another file
+    print(importer.format_result(result))
+    print(f"Rapport écrit : {report}")
+    if not result.ok and not args.partial:
+        print("Importation refusée : la base actuelle n'a pas été modifiée. "
+              "Corrigez les erreurs ou relancez avec --partial pour importer les lignes valides.")
+        return 1
+    if (why := importer.empty_import(result.records)) and not args.allow_empty:
+        print(f"{why} ; la base actuelle n'a pas été modifiée. Si c'est voulu, relancez avec --allow-empty.")
+        return 1
     try:
-        res = build.build(result.records, kind="import", db_path=args.db, rejected=result.rejected,
+        res = build.build(result.records, kind="import", db_path=args.db,
+                          rejected=result.rejected if args.partial else None,
                           input_files=[Path(f) for f in args.files])
     except build.BuildError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Importation réussie : {res.path} ({res.row_counts['projects']} projets, "
-          f"{res.row_counts['structures']} structures, {len(result.rejected)} ligne(s) rejetée(s)).")
+          f"{res.row_counts['structures']} structures, {len(result.rejected)} ligne(s) rejetée(s), "
+          f"{result.n_warnings} avertissement(s) gardé(s) dans le rapport).")
     if res.archived:
         print(f"Ancienne base archivée : {res.archived}")
     return 0
 
 
 def _import_gal(args) -> int:
-    import os
-
-    from . import admin, build, gal
+    from . import admin, build, gal, importer
 
     db = Path(args.db or config.db_path())
     if not db.exists():
         print(f"Aucune base à compléter : {db}. Construisez-la d'abord (make run ou python -m fabrique demo).")
         return 1
-    os.environ["FABRIQUE_DB"] = str(db)
+    result = gal.read_gal_file(Path(args.file))
+    report = Path(args.report) if args.report else db.parent / "rapport_import_gal.csv"
+    importer.write_report_csv(result.problems, report, n_errors=result.n_errors, n_warnings=result.n_warnings)
+    text = importer.format_report(result.problems, n_errors=result.n_errors, n_warnings=result.n_warnings)
+    if not result.ok:
+        print(f"{text}\nRapport écrit : {report}\nAucun périmètre importé : la base actuelle n'a pas été "
+              "modifiée.", file=sys.stderr)
+        return 1
+    print(f"{text}\nRapport écrit : {report}")
     try:
-        res = admin.apply_gal(Path(args.file))
-    except (gal.GalError, build.BuildError) as exc:
+        res = admin.apply_gal(result.table, db_path=db)
+    except build.BuildError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Périmètres LEADER importés : {res.row_counts['leader_gal']} GAL, "
-          f"{res.row_counts['leader_communes']} communes.")
+          f"{res.row_counts['leader_communes']} communes. Ancienne base archivée : {res.archived}")
     return 0
 
 
 def _template(args) -> int:
     from . import template
 
-    template.write_template(Path(args.out))
-    print(f"Modèle d'importation écrit : {args.out}")
+    out = Path(args.out)
+    template.write_template(out)
+    schema_path = Path(args.schema) if args.schema else out.parent / "schema.json"
+    template.write_table_schema(schema_path)
+    print(f"Modèle d'importation écrit : {out}")
+    print(f"Schéma de données (Table Schema, format frictionless) écrit : {schema_path}")
     return 0
 
 
@@ -172,15 +187,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--partial", action="store_true", help="importer les lignes valides, garder les autres dans rejected_rows")
     p.add_argument("--db", type=Path)
     p.add_argument("--report", type=Path, help="chemin du rapport CSV des problèmes")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="accepter une importation sans structure ou sans projet (sinon refusée)")
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("import-gal", help="importer les périmètres LEADER (CSV de GAL)")
+    p = sub.add_parser("import-gal", help="importer les périmètres LEADER (CSV ou XLSX, par commune ou par EPCI)")
     p.add_argument("file")
     p.add_argument("--db", type=Path)
+    p.add_argument("--report", type=Path, help="chemin du rapport CSV des problèmes")
     p.set_defaults(func=_import_gal)
 
-    p = sub.add_parser("template", help="écrire le modèle d'importation XLSX")
+    p = sub.add_parser("template", help="écrire le modèle d'importation XLSX et son schéma (schema.json)")
     p.add_argument("out")
+    p.add_argument("--schema", type=Path, help="chemin du schéma (par défaut schema.json à côté du modèle)")
     p.set_defaults(func=_template)
 
     p = sub.add_parser("lien", help="créer un lien partenaire signé, limité à un périmètre et à une date")

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import config, reference, vocab
+from . import config, qpv_locate, reference, vocab
 
 # Tables in dependency order; each is created from queries/build/<name>.sql. The vocabularies
 # (fabrique/vocab.py) are registered before them as vocab_<name> tables.
@@ -204,6 +204,8 @@ def _write(tmp: Path, records, *, kind, db_path, rejected, input_files, data_dat
                 sources["src_" + name.removesuffix(".csv")] = reference.read(name)
         for name in RECORD_TABLES:
             sources["src_" + name] = _frame(name, records.get(name))
+        # A project with coordinates is placed in its QPV by point in polygon (projects.sql).
+        sources["src_projects"] = qpv_locate.with_located_qpv(sources["src_projects"])
         sources["src_rejected_rows"] = _frame("rejected_rows", rejected)
         gal, gal_communes, gal_source, gal_path = _gal_perimeters(db_path, kind, records)
         sources["src_leader_gal"] = _frame("leader_gal", gal)
@@ -287,6 +289,9 @@ def read_records(db_path: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, 
             # missing columns as nulls (names come from RECORD_COLUMNS, never from a user).
             have = {r[0] for r in con.execute(f'describe "{t}"').fetchall()}
             cols = [c for c in RECORD_COLUMNS[t] if c in have]
+            # projects.qpv_code is the final code (the located one wins); the record is the typed code.
+            cols = ["qpv_code_typed as qpv_code" if c == "qpv_code" and "qpv_code_typed" in have else c
+                    for c in cols]
             records[t] = con.execute(f"select {', '.join(cols)} from \"{t}\"").df()
         rejected = con.execute("select * from rejected_rows").df()
         info = dict(con.execute("select key, value from build_info where section = 'meta'").fetchall())

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from . import config, reference, schema
+from . import config, qpv_locate, reference, schema
 
 # (main département, extra départements covered, joined_year, appellation_year or None, bird)
 # 22 structures by 2020 of which 9 with appellation; 26 in 2021 (13 + 13); 30 from 2023.
@@ -49,6 +49,25 @@ _STRUCTURES = [
     ("36", [], 2023, None, "du Vanneau"),
 ]
 
+# Structures that left the network: last year in it. One experimentation that stopped after 2025,
+# so that "a structure that left stops counting after its exit year" shows in 2026 (29 structures)
+# while 2023-2024 keep the published 30.
+_EXITS = {"FAI-30": 2025}
+# Sectors as structures type them: the template's broad suggestions (but "autre") and a few specific
+# activities typed instead (DOMAIN.md's typical activities), so that the charts group realistic values.
+# Weights: mobility, food, re-use and personal services lead, as in the network's published examples.
+_SECTOR_WEIGHTS = {
+    "mobilité": 12, "alimentation": 12, "réemploi / économie circulaire": 10, "services à la personne": 10,
+    "commerce de proximité": 7, "tiers-lieu et vie locale": 6, "habitat et logement": 4,
+    "environnement et énergie": 4, "culture, sport et loisirs": 4, "santé et bien-être": 3, "numérique": 3,
+    "tourisme": 2,
+    "garage solidaire": 6, "conciergerie seniors": 5, "auto-école sociale": 4, "recyclerie": 4,
+    "restauration d'insertion": 4,
+}
+assert set(_SECTOR_WEIGHTS) >= set(schema.SECTOR_SUGGESTIONS) - {"autre"}
+_SECTORS = list(_SECTOR_WEIGHTS)
+_SECTOR_P = np.array(list(_SECTOR_WEIGHTS.values()), float) / sum(_SECTOR_WEIGHTS.values())
+_FSE, _GARAGES, _BIEN_VIEILLIR = schema.PROGRAMME_SUGGESTIONS
 FIRST_YEAR = 2010
 _SIAE_MIX = {"ACI": 0.45, "EI": 0.24, "AI": 0.13, "ETTI": 0.10, "EITI": 0.08}
 _INSERTION_ETP = {"ACI": 9.0, "EI": 5.0, "AI": 6.0, "ETTI": 4.0, "EITI": 2.0}
@@ -111,9 +130,11 @@ def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.D
             "joined_year": joined,
             "appellation_year": appellation,
             "insee_code": deps.loc[dep, "chef_lieu_insee"],
+            "exit_year": _EXITS.get(sid),
         })
         structure_deps += [{"structure_id": sid, "dep_code": d} for d in [dep, *extra]]
-    structures = pd.DataFrame(structures).astype({"joined_year": "Int64", "appellation_year": "Int64"})
+    structures = pd.DataFrame(structures).astype({"joined_year": "Int64", "appellation_year": "Int64",
+                                                  "exit_year": "Int64"})
     structure_deps = pd.DataFrame(structure_deps)
 
     projects = []
@@ -121,16 +142,19 @@ def generate(scale: float = 1.0, seed: int = config.DEMO_SEED) -> dict[str, pd.D
         covered = structure_deps.loc[structure_deps["structure_id"] == s.structure_id, "dep_code"].tolist()
         place = _Territory(pd.concat([territories[d] for d in covered], ignore_index=True),
                            qpv[qpv["dep_code"].isin(covered)])
-        for year in range(s.joined_year, as_of.year + 1):
+        # A structure that left detects nothing after its exit year, and its projects stop there.
+        until = as_of if pd.isna(s.exit_year) else min(as_of, dt.date(int(s.exit_year), 12, 31))
+        for year in range(s.joined_year, until.year + 1):
             rate = _detection_rate(year) * scale
             if year == s.joined_year:
                 rate /= 2
             if year == as_of.year:
                 rate *= (as_of.timetuple().tm_yday / 365)
             for _ in range(rng.poisson(rate)):
-                projects.append(_project(rng, s, year, place, as_of))
+                projects.append(_project(rng, s, year, place, until))
     projects = pd.DataFrame(projects)
     projects.insert(0, "project_id", [f"P{n:06d}" for n in range(1, len(projects) + 1)])
+    projects = _place_points(projects, np.random.default_rng(seed + 1))
 
     gal, gal_communes = gal_perimeters()
     return {
@@ -221,7 +245,7 @@ def _project(rng, s, year: int, place: _Territory, as_of: dt.date) -> dict:
     start = dt.date(year, 1, 1)
     span = min((as_of - start).days, 364)
     detected = start + dt.timedelta(days=int(rng.integers(0, span + 1)))
-    sector = schema.SECTORS[rng.integers(len(schema.SECTORS))]
+    sector = _SECTORS[rng.choice(len(_SECTORS), p=_SECTOR_P)]
     is_iae = bool(rng.random() < (0.45 if qpv_code else 0.30))
     siae = str(rng.choice(list(_SIAE_MIX), p=list(_SIAE_MIX.values()))) if is_iae else None
     commune_name = place.name[insee]
@@ -235,7 +259,8 @@ def _project(rng, s, year: int, place: _Territory, as_of: dt.date) -> dict:
             if step <= as_of:  # gave up on the way to the next stage
                 abandon_stage, stage = stage, "abandonné"
                 dates["abandoned_on"] = step
-                abandon_reason = schema.ABANDON_REASONS[rng.integers(len(schema.ABANDON_REASONS))]
+                abandon_reason = schema.ABANDON_REASON_SUGGESTIONS[
+                    rng.integers(len(schema.ABANDON_REASON_SUGGESTIONS))]
             break
         if step > as_of:  # still in progress at the data date
             break
@@ -252,12 +277,13 @@ def _project(rng, s, year: int, place: _Territory, as_of: dt.date) -> dict:
         insertion = round(float(_INSERTION_ETP[siae] * rng.lognormal(0, 0.35)), 1)
     fragile = qpv_code is not None or bool(place.rural[insee])
     programme = None
-    if 2020 <= year <= 2021 and fragile and rng.random() < 0.35:
-        programme = "Fabrique à initiatives en territoires fragiles (FSE)"
-    elif sector == "garage solidaire" and rng.random() < 0.5:
-        programme = "Garages solidaires"
-    elif sector == "conciergerie seniors" and rng.random() < 0.5:
-        programme = "Bien vieillir"
+    u = rng.random()  # one draw whatever the sector: the stream does not depend on the sector list
+    if 2020 <= year <= 2021 and fragile and u < 0.35:
+        programme = _FSE
+    elif sector == "garage solidaire" and u < 0.5:
+        programme = _GARAGES
+    elif sector == "conciergerie seniors" and u < 0.5:
+        programme = _BIEN_VIEILLIR
     return {
         "structure_id": s.structure_id,
         "title": f"{sector.capitalize()} à {commune_name} (projet fictif)",
@@ -277,6 +303,56 @@ def _project(rng, s, year: int, place: _Territory, as_of: dt.date) -> dict:
     }
 
 
+def _place_points(projects: pd.DataFrame, rng) -> pd.DataFrame:
+    """Fictitious coordinates (WGS84, 5 decimals, about 1 m): inside its QPV polygon for a project in a
+    QPV, else near its commune's centroid, inside the département and outside every QPV, so that the
+    build's placement by coordinates gives back each project's QPV. Drawn with their own generator: the
+    other records do not change."""
+    n = len(projects)
+    lon, lat = np.full(n, np.nan), np.full(n, np.nan)
+    qpv = projects["qpv_code"].to_numpy(dtype=object)
+    for code in sorted({c for c in qpv if isinstance(c, str)}):
+        idx = np.flatnonzero(qpv == code)
+        poly = qpv_locate.qpv_polygon(code)
+        x0, y0, x1, y1 = poly.bounds
+        got_x, got_y = [], []
+        for _ in range(50):
+            k = max(16, 4 * (len(idx) - len(got_x)))
+            x = np.round(rng.uniform(x0, x1, k), 5)
+            y = np.round(rng.uniform(y0, y1, k), 5)
+            inside = np.asarray(qpv_locate.locate(x, y), dtype=object) == code
+            got_x += x[inside].tolist()
+            got_y += y[inside].tolist()
+            if len(got_x) >= len(idx):
+                break
+        while len(got_x) < len(idx):  # a sliver too thin to hit: its inner point
+            pt = poly.representative_point()
+            got_x.append(pt.x)
+            got_y.append(pt.y)
+        lon[idx], lat[idx] = got_x[:len(idx)], got_y[:len(idx)]
+    communes = reference.read("communes.csv").set_index("insee_code")
+    todo = np.flatnonzero(np.isnan(lon))
+    codes = projects["insee_code"].to_numpy(dtype=object)
+    cx = communes.loc[codes[todo], "lon"].to_numpy(float)
+    cy = communes.loc[codes[todo], "lat"].to_numpy(float)
+    deps = communes.loc[codes[todo], "dep_code"].tolist()
+    radius = 0.004  # about 400 m
+    for _ in range(8):
+        x = np.round(cx + rng.uniform(-radius, radius, len(todo)), 5)
+        y = np.round(cy + rng.uniform(-radius, radius, len(todo)), 5)
+        ok = (np.asarray(qpv_locate.in_departement(x, y, deps, codes[todo].tolist()))
+              & np.asarray([q is None for q in qpv_locate.locate(x, y)]))
+        lon[todo[ok]], lat[todo[ok]] = x[ok], y[ok]
+        keep = ~ok
+        todo, cx, cy = todo[keep], cx[keep], cy[keep]
+        deps = [d for d, k in zip(deps, keep) if k]
+        if not len(todo):
+            break
+        radius *= 1.5  # a centroid inside a QPV: look a little further out
+    lon[todo], lat[todo] = np.round(cx, 5), np.round(cy, 5)  # the centroid itself (rare)
+    return projects.assign(lon=lon, lat=lat)
+
+
 def _activity(rng, structures: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Séances, études and partners per structure and year, scaled so that 2022 matches DOMAIN.md."""
     def maturity(joined: int, year: int) -> float:
@@ -286,7 +362,8 @@ def _activity(rng, structures: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     norm = sum(maturity(j, 2022) for j in active_2022["joined_year"])
     rows = []
     for s in structures.itertuples():
-        for year in range(s.joined_year, as_of.year + 1):
+        last = as_of.year if pd.isna(s.exit_year) else min(as_of.year, int(s.exit_year))
+        for year in range(s.joined_year, last + 1):
             share = maturity(s.joined_year, year) / norm
             if year == as_of.year:
                 share *= as_of.month / 12

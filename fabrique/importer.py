@@ -1,60 +1,48 @@
-"""Read and validate import files (XLSX workbook or one CSV per sheet) against fabrique.schema.
+"""Validate import files (XLSX workbook or one CSV per sheet) against fabrique.schema.
 
 Entry point: ``import_files(paths) -> ImportResult``. Nothing here raises on bad input: every
-defect of a file, a sheet, a row or a cell becomes a ``Problem`` (French message), every row with
-a problem goes to ``ImportResult.rejected`` and only valid rows reach ``ImportResult.records``.
+defect of a file, a sheet, a row or a cell becomes a ``Problem`` (fabrique.problems, French message). A
+problem is an ``erreur`` when it would break a figure (identifiers, structure, commune, stage, dates and
+their order, status, IAE, SIAE type, numbers, coordinates): the row goes to ``ImportResult.rejected``. It
+is an ``avertissement`` when the row can be imported as it is (an open-vocabulary value close to a
+suggestion, a typed QPV code that the coordinates contradict...): the row is imported, the warning reported.
+
+Files are read by fabrique.sheets (streaming, within its limits); costly fuzzy suggestions are computed
+only for the problems reported in full, so that a hostile file costs a bounded amount.
 """
 from __future__ import annotations
 
-import csv
+import contextlib
 import difflib
-import io
+import functools
 import json
 import math
 import re
-import unicodedata
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from . import reference, schema
+from . import problems as _problems
+# Re-exported: the rest of the package and the tests read the import's vocabulary from here.
+from .problems import (ERROR, WARNING, Problem, ProblemLog, count_words, format_report,  # noqa: F401
+                       omitted_line, report_rows, write_report_csv)
+from .problems import problem as _problem
 from .schema import Column
+from .sheets import (MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_XLSX_PARTS,  # noqa: F401
+                     MAX_XLSX_ROW_ELEMENTS, MAX_XLSX_UNCOMPRESSED_BYTES, Formula, Sheet, SheetRefused,
+                     is_empty, normalize_label, read_files, read_table)
+
+MAX_PROBLEMS_DETAILED = _problems.MAX_PROBLEMS_DETAILED  # the first problems reported in full
+CHUNK_ROWS = 2_000  # rows validated together (vectorised coordinate checks)
 
 # ----------------------------------------------------------------------------------------------
 # Result types
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    sheet: str
-    row: int | None          # row number as Excel shows it (header = 1, first data row = 2)
-    column: str | None       # canonical French header
-    value: str | None        # the offending value as typed
-    rule: str                # French sentence, no final full stop
-    suggestion: str | None = None
-
-    def message(self) -> str:
-        where = [self.file] if self.file else []
-        if self.sheet:
-            where.append(f"feuille « {self.sheet} »")
-        if self.row is not None:
-            where.append(f"ligne {self.row}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        what = f"« {self.value} » — {self.rule}" if self.value not in (None, "") else self.rule
-        msg = f"{', '.join(where)} : {what}" if where else what
-        if not msg.endswith("."):
-            msg += "."
-        if self.suggestion:
-            msg += f" Suggestion : {self.suggestion}."
-        return msg
 
 
 # English output tables: column -> dtype ("object" columns hold None for missing values).
@@ -78,17 +66,40 @@ OUTPUT_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 REJECTED_COLUMNS = ["sheet", "row", "values", "problems"]
+MAX_PROBLEMS_PER_REJECTED_ROW = 5  # in rejected_rows.problems (a garbage row can break every column)
 
 
 @dataclass
 class ImportResult:
     records: dict[str, pd.DataFrame]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first MAX_PROBLEMS_DETAILED, in file order
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    n_errors: int | None = None     # every error, including those not kept in `problems`
+    n_warnings: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.n_errors is None:
+            self.n_errors = sum(p.is_error for p in self.problems)
+        if self.n_warnings is None:
+            self.n_warnings = sum(not p.is_error for p in self.problems)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No error: the import may replace the data (warnings are kept in the report)."""
+        return self.n_errors == 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def n_omitted(self) -> int:
+        """Problems counted but not detailed (past MAX_PROBLEMS_DETAILED)."""
+        return self.n_errors + self.n_warnings - len(self.problems)
 
 
 def empty_records() -> dict[str, pd.DataFrame]:
@@ -114,20 +125,6 @@ def build_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 # Normalisation helpers
 
 
-@lru_cache(maxsize=65536)
-def _normalize(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).replace("œ", "oe").replace("Œ", "oe")
-    s = s.replace("æ", "ae").replace("Æ", "ae")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).strip().lower()
-    s = re.sub(r"[\s\-'’`‐‑–]+", "_", s)
-    return re.sub(r"_+", "_", s).strip("_")
-
-
-def normalize_label(value: Any) -> str:
-    """Header / label key: trimmed, lower case, no accents, spaces, hyphens and apostrophes as '_'."""
-    return _normalize(str(value))
-
-
 def name_key(value: Any) -> str:
     """Commune name key: case, accents, punctuation and 'st'/'ste' abbreviations ignored."""
     s = normalize_label(value)
@@ -137,12 +134,20 @@ def name_key(value: Any) -> str:
 
 
 class _Bad(Exception):
-    """A cell value that breaks a rule."""
+    """A cell value that breaks a rule. The suggestion may be given as a function: it is computed only
+    when read (a fuzzy search over 34,875 commune names costs about 0.1 s; a hostile file can ask for it
+    on every row, so the validator reads it only for the problems it reports in full)."""
 
-    def __init__(self, rule: str, suggestion: str | None = None):
+    def __init__(self, rule: str, suggestion: str | Callable[[], str | None] | None = None):
         super().__init__(rule)
         self.rule = rule
-        self.suggestion = suggestion
+        self._suggestion = suggestion
+
+    @property
+    def suggestion(self) -> str | None:
+        if callable(self._suggestion):
+            self._suggestion = self._suggestion()
+        return self._suggestion
 
 
 _INVALID = object()  # parsed value of a cell that had a problem
@@ -150,10 +155,6 @@ _INVALID = object()  # parsed value of a cell that had a problem
 
 def _ok(v: Any) -> bool:
     return v is not None and v is not _INVALID
-
-
-def _is_empty(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
 def display(v: Any) -> str | None:
@@ -306,9 +307,10 @@ def parse_enum(v: Any, choices: Iterable[str]) -> str:
     key = normalize_label(parse_text(v))
     if key in lookup:
         return lookup[key]
-    close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
-    raise _Bad(f"valeur non autorisée (valeurs possibles : {', '.join(choices)})",
-               lookup[close[0]] if close else None)
+    def near() -> str | None:
+        close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
+        return lookup[close[0]] if close else None
+    raise _Bad(f"valeur non autorisée (valeurs possibles : {', '.join(choices)})", near)
 
 
 # --- départements and communes (reference data)
@@ -333,9 +335,10 @@ def parse_departement(v: Any) -> str:
     key = name_key(s)
     if key in by_name:
         return by_name[key]
-    close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.75)
-    raise _Bad("département inconnu",
-               f"{names[by_name[close[0]]]} ({by_name[close[0]]})" if close else None)
+    def near() -> str | None:
+        close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.75)
+        return f"{names[by_name[close[0]]]} ({by_name[close[0]]})" if close else None
+    raise _Bad("département inconnu", near)
 
 
 def parse_dep_list(v: Any) -> list[str]:
@@ -368,6 +371,8 @@ class _CommuneIndex:
     history_names: dict[str, str]                # old code -> old name
     hist_by_dep_key: dict[tuple[str, str], list[str]]  # (dep, old name key) -> current codes
     com_codes: set[str]                          # overseas collectivities (outside the COG)
+    hist_by_key: dict[str, set[str]] = field(default_factory=dict)  # old name key -> current codes
+    keys_by_initial: dict[str, list[str]] = field(default_factory=dict)  # first letter -> name keys
 
 
 @lru_cache(maxsize=1)
@@ -397,9 +402,16 @@ def _communes() -> _CommuneIndex:
             hist_by_dep_key[key].append(new)
     all_communes = reference.read("communes.csv")
     com_codes = set(all_communes.loc[all_communes["zone"] == "com", "insee_code"])
+    hist_by_key: dict[str, set[str]] = defaultdict(set)
+    for (_, k), codes in hist_by_dep_key.items():
+        hist_by_key[k].update(codes)
+    keys_by_initial: dict[str, list[str]] = defaultdict(list)
+    for k in sorted(by_key):
+        keys_by_initial[k[:1]].append(k)
     return _CommuneIndex(names, dict(by_key), dict(by_dep_key),
                          {d: sorted(k) for d, k in keys_by_dep.items()}, dict(history),
-                         history_names, dict(hist_by_dep_key), com_codes)
+                         history_names, dict(hist_by_dep_key), com_codes, dict(hist_by_key),
+                         dict(keys_by_initial))
 
 
 def commune_label(code: str) -> str:
@@ -416,8 +428,25 @@ _CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 def resolve_commune(v: Any, dep: str | None = None) -> str:
     """Current COG code of a commune given by code (current, old, or 4 digits) or by name."""
+    code, rule, suggestion = _resolve_commune(parse_text(v), dep)
+    if rule is not None:
+        raise _Bad(rule, suggestion)  # a new exception each time: a cached one would keep its tracebacks
+    return code
+
+
+@lru_cache(maxsize=16384)
+def _resolve_commune(text: str, dep: str | None) -> tuple[str | None, str | None, Any]:
+    """Cached as plain values: a file repeats its communes, and a hostile one its unknown names."""
+    try:
+        return _resolve_commune_uncached(text, dep), None, None
+    except _Bad as exc:
+        pending = exc._suggestion
+        return None, exc.rule, (functools.cache(pending) if callable(pending) else pending)
+
+
+def _resolve_commune_uncached(text: str, dep: str | None) -> str:
     idx = _communes()
-    s = parse_text(v).upper()
+    s = text.upper()
     if re.fullmatch(r"[\d\s]+", s):
         s = _SPACES.sub("", s)
     if re.fullmatch(r"\d{4}", s):
@@ -447,22 +476,27 @@ def resolve_commune(v: Any, dep: str | None = None) -> str:
         if hits:
             raise _Bad(f"plusieurs communes portent ce nom dans le département {dep} : "
                        "indiquer le code INSEE", ", ".join(commune_label(c) for c in hits))
-        close = difflib.get_close_matches(key, idx.keys_by_dep.get(dep, []), n=3, cutoff=0.6)
-        codes = [c for k in close for c in idx.by_dep_key[(dep, k)]]
-        raise _Bad(f"commune inconnue dans le département {dep}",
-                   ", ".join(commune_label(c) for c in codes) or None)
+        def near_in_dep() -> str | None:
+            close = difflib.get_close_matches(key, idx.keys_by_dep.get(dep, []), n=3, cutoff=0.6)
+            codes = [c for k in close for c in idx.by_dep_key[(dep, k)]]
+            return ", ".join(commune_label(c) for c in codes) or None
+        raise _Bad(f"commune inconnue dans le département {dep}", near_in_dep)
     hits = idx.by_key.get(key, [])
     if len(hits) == 1:
         return hits[0]
     if hits:
         raise _Bad("nom porté par plusieurs communes : indiquer le département (colonne departement) "
                    "ou le code INSEE", ", ".join(commune_label(c) for c in hits[:6]))
-    old = {c for (d, k), cs in idx.hist_by_dep_key.items() if k == key for c in cs}
+    old = idx.hist_by_key.get(key, set())
     if len(old) == 1:
-        return old.pop()
-    close = difflib.get_close_matches(key, list(idx.by_key), n=3, cutoff=0.7)
-    codes = [c for k in close for c in idx.by_key[k]][:6]
-    raise _Bad("commune inconnue", ", ".join(commune_label(c) for c in codes) or None)
+        return next(iter(old))
+
+    def near() -> str | None:
+        # names with the same initial only: 25 times fewer to compare, typos rarely hit the first letter
+        close = difflib.get_close_matches(key, idx.keys_by_initial.get(key[:1], []), n=3, cutoff=0.7)
+        codes = [c for k in close for c in idx.by_key[k]][:6]
+        return ", ".join(commune_label(c) for c in codes) or None
+    raise _Bad("commune inconnue", near)
 
 
 @lru_cache(maxsize=1)
@@ -480,156 +514,128 @@ def parse_qpv(v: Any) -> str:
     return s
 
 
-# ----------------------------------------------------------------------------------------------
-# Reading files
+@lru_cache(maxsize=1)
+def _qpv_names() -> dict[str, str]:
+    q = reference.read("qpv_2024_communes.csv")
+    return dict(zip(q["qpv_code"], q["qpv_name"]))
 
 
-@dataclass
-class _Cell:
-    value: Any
-    formula: str | None = None
+def qpv_label(code: str) -> str:
+    name = _qpv_names().get(code)
+    return f"{code} ({name})" if name else code
 
 
-@dataclass
-class _RawSheet:
-    file: str
-    sheet: str
-    header: list[Any]
-    rows: list[tuple[int, list[_Cell]]]
+# --- coordinates
 
 
-def _problem(file: str, rule: str, sheet: str = "", **kw: Any) -> Problem:
-    return Problem(file=file, sheet=sheet, row=kw.get("row"), column=kw.get("column"),
-                   value=kw.get("value"), rule=rule, suggestion=kw.get("suggestion"))
+def parse_coordinate(v: Any, kind: str) -> float:
+    """A longitude or latitude in WGS84 decimal degrees (decimal comma accepted, sign allowed)."""
+    lo, hi = schema.COORD_RANGES[kind]
+    bad = f"nombre invalide (degrés décimaux attendus, ex. {'-4,12787' if kind == 'longitude' else '47,98615'})"
+    if isinstance(v, bool) or isinstance(v, (date, datetime)):
+        raise _Bad(bad)
+    if isinstance(v, (int, float)):
+        num = float(v)
+    else:
+        s = _SPACES.sub("", str(v)).replace(",", ".")
+        if not _NUMBER.match(s):
+            raise _Bad(bad)
+        num = float(s)
+    if not math.isfinite(num):
+        raise _Bad(bad)
+    if not lo <= num <= hi:
+        raise _Bad(f"{kind} hors de la plage {lo:g} à {hi:g} : degrés WGS84 attendus (pas de coordonnées "
+                   "en mètres, Lambert 93 par exemple)")
+    return num
 
 
-def _sheet_for_stem(stem: str) -> str | None:
-    key = normalize_label(stem)
-    if key in schema.SHEET_ORDER:
-        return key
-    hits = [s for s in schema.SHEET_ORDER if re.search(rf"(^|_){s}($|_)", key)]
-    return hits[0] if len(hits) == 1 else None
+def _degrees(x: float) -> str:
+    return f"{x:.5f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _read_csv(path: Path, label: str) -> tuple[list[_RawSheet], list[Problem]]:
-    sheet = _sheet_for_stem(path.stem)
-    if sheet is None:
-        return [], [_problem(label, "nom de fichier CSV non reconnu : le nom doit être celui de la "
-                             "feuille", suggestion="structures.csv, projets.csv ou activite.csv")]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [_problem(label, f"fichier illisible ({exc.strerror or exc})", sheet)]
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        return [], [_problem(label, "fichier vide", sheet)]
-    if data[:4] == b"PK\x03\x04":
-        return [], [_problem(label, "fichier illisible : c'est un classeur Excel, pas un CSV", sheet,
-                             suggestion="renommer le fichier avec l'extension .xlsx")]
-    text = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None or re.search(r"[\x00-\x08\x0e-\x1f\x7f]", text):
-        return [], [_problem(label, "fichier illisible : ce n'est pas un fichier texte CSV", sheet)]
-    first = text.splitlines()[0] if text.splitlines() else ""
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    sep = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:
-        return [], [_problem(label, f"fichier illisible : CSV mal formé ({exc})", sheet)]
-    if not records:
-        return [], [_problem(label, "fichier vide", sheet)]
-    rows = [(i + 2, [_Cell(v) for v in rec]) for i, rec in enumerate(records[1:])]
-    return [_RawSheet(label, sheet, list(records[0]), rows)], []
+# --- open vocabularies (sector, abandon reason, programme)
+
+_STOP_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour",
+               "sur", "un", "une"}
 
 
-def _cell(c: Any) -> _Cell:
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
-    v = c.value
-    if isinstance(v, ArrayFormula):
-        return _Cell(v, formula=str(v.text))
-    if isinstance(v, DataTableFormula):
-        return _Cell(v, formula="=TABLE()")
-    if getattr(c, "data_type", None) == "f":
-        return _Cell(v, formula=str(v))
-    return _Cell(v)
+def _tokens(key: str) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z]+", key) if t and t not in _STOP_WORDS]
 
 
-def _read_xlsx(path: Path, label: str) -> tuple[list[_RawSheet], list[Problem]]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, never raised
-        return [], [_problem(label, f"fichier illisible : ce n'est pas un classeur Excel valide "
-                             f"({type(exc).__name__})")]
-    sheets: list[_RawSheet] = []
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    try:
-        for ws in wb.worksheets:
-            key = normalize_label(ws.title)
-            if key not in schema.SHEET_ORDER or not hasattr(ws, "iter_rows"):
-                continue  # mode_d_emploi, listes and any other sheet are not data
-            if key in seen:
-                problems.append(_problem(label, f"onglet en double (« {ws.title} ») : ignoré", key))
-                continue
-            seen.add(key)
-            all_rows = list(ws.iter_rows(min_row=1))
-            if not all_rows or all(_is_empty(c.value) for c in all_rows[0]):
-                problems.append(_problem(label, "feuille vide : la ligne 1 doit contenir les en-têtes",
-                                         key))
-                continue
-            header = [c.value for c in all_rows[0]]
-            rows = [(r[0].row, [_cell(c) for c in r]) for r in all_rows[1:] if r]
-            sheets.append(_RawSheet(label, key, header, rows))
-    finally:
-        wb.close()
-    return sheets, problems
+def _similar(a: str, b: str, cutoff: float) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= cutoff
 
 
-def read_files(paths: Iterable[Path | str]) -> tuple[dict[str, _RawSheet], list[Problem]]:
-    found: dict[str, _RawSheet] = {}
-    problems: list[Problem] = []
-    labels: list[str] = []
-    for p in paths:
-        path = Path(p)
-        label = path.name
-        labels.append(label)
-        ext = path.suffix.lower()
-        if not path.is_file():
-            problems.append(_problem(label, "fichier introuvable"))
-            continue
-        if ext in (".xlsx", ".xlsm"):
-            sheets, probs = _read_xlsx(path, label)
-        elif ext == ".csv":
-            sheets, probs = _read_csv(path, label)
-        elif ext == ".xls":
-            sheets, probs = [], [_problem(label, "format .xls non pris en charge",
-                                          suggestion="enregistrer le classeur au format .xlsx")]
-        else:
-            sheets, probs = [], [_problem(label, f"extension « {ext or '(aucune)'} » non prise en "
-                                          "charge (attendu .xlsx ou .csv)")]
-        problems.extend(probs)
-        for raw in sheets:
-            if raw.sheet in found:
-                problems.append(_problem(label, f"feuille « {raw.sheet} » déjà fournie par "
-                                         f"{found[raw.sheet].file} : ce doublon est ignoré", raw.sheet))
-            else:
-                found[raw.sheet] = raw
-    file_label = ", ".join(labels)
-    for sheet in schema.SHEET_ORDER:
-        if sheet not in found and not any(p.sheet == sheet for p in problems):
-            problems.append(_problem(file_label, "feuille absente (onglet ou fichier CSV manquant)",
-                                     sheet))
-    return found, problems
+def _token_in(token: str, tokens: list[str]) -> bool:
+    return any(token == t or (min(len(token), len(t)) >= 4 and _similar(token, t, 0.85)) for t in tokens)
+
+
+@lru_cache(maxsize=4096)
+def close_suggestion(value: str, suggestions: tuple[str, ...]) -> str | None:
+    """The suggestion a typed value is close to: a typo (« alimentaton »), or one holding the other's words
+    (« réemploi » and « réemploi / économie circulaire », « Pas de porteur » and « pas de porteur trouvé »).
+    None when the value is a suggestion (case and accents aside) or close to none."""
+    key = normalize_label(value)
+    keys = {normalize_label(s): s for s in suggestions}
+    if not key or key in keys:
+        return None
+    for skey, s in keys.items():
+        if _similar(key, skey, 0.8):
+            return s
+    words = _tokens(key)
+    for skey, s in keys.items():
+        swords = _tokens(skey)
+        if words and swords and (all(_token_in(w, swords) for w in words)
+                                 or all(_token_in(w, words) for w in swords)):
+            return s
+    return None
+
+
+class _State:
+    """What one import carries from row to row: the open-vocabulary spellings, and how many costly
+    suggestions may still be computed (only as many as problems are reported in full)."""
+
+    def __init__(self) -> None:
+        self.vocab = _OpenValues()
+        self.left = _problems.MAX_PROBLEMS_DETAILED
+
+    def suggest(self, suggestion: str | Callable[[], str | None] | _Bad | None) -> str | None:
+        pending = suggestion._suggestion if isinstance(suggestion, _Bad) else suggestion
+        if not callable(pending):
+            return pending  # a plain text, or already computed
+        if hasattr(pending, "cache_info") and pending.cache_info().currsize:
+            return pending()  # computed for an earlier row: free
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        return suggestion.suggestion if isinstance(suggestion, _Bad) else suggestion()
+
+
+class _OpenValues:
+    """The spelling kept for an open-vocabulary value: a suggestion's own spelling when the value equals it
+    but for case, accents and punctuation; otherwise the first spelling met in this import for the same
+    key, so that « Réemploi » and « reemploi » land in one group of the charts."""
+
+    def __init__(self) -> None:
+        self.spelling: dict[str, dict[str, str]] = defaultdict(dict)
+
+    def parse(self, col: Column, v: Any) -> tuple[str, str | None]:
+        """(value to store, suggestion it is close to or None)."""
+        text = _SPACES.sub(" ", parse_text(v)).strip()
+        if col.lower:
+            text = text.lower()
+        key = normalize_label(text)
+        suggested = _enum_lookup(col.suggestions)
+        if key in suggested:
+            return suggested[key], None
+        if not key:
+            return text, None
+        kept = self.spelling[col.header].setdefault(key, text)
+        return kept, close_suggestion(kept, col.suggestions)
+
+
+                                                 # raises SheetRefused past a limit
 
 
 # ----------------------------------------------------------------------------------------------
@@ -639,20 +645,21 @@ def read_files(paths: Iterable[Path | str]) -> tuple[dict[str, _RawSheet], list[
 @dataclass
 class _Row:
     number: int
-    raw: dict[str, Any]                  # header as written -> value (for `rejected`)
+    cells: tuple                         # values as read (for `rejected`)
     values: dict[str, Any]               # canonical header -> parsed value / None / _INVALID
     typed: dict[str, Any]                # canonical header -> value as typed (for problems)
+    record: str | None = None            # "projet P15"
     problems: list[Problem] = field(default_factory=list)
 
 
-def _map_headers(raw: _RawSheet) -> tuple[dict[str, int], list[Problem], bool]:
+def _map_headers(raw: Sheet) -> tuple[dict[str, int], list[Problem], bool]:
     cols = schema.SHEETS[raw.sheet]
     expected = {c.header for c in cols}
     colmap: dict[str, int] = {}
     problems: list[Problem] = []
     unknown: dict[str, str] = {}  # normalised -> as written
     for i, h in enumerate(raw.header):
-        if _is_empty(h):
+        if is_empty(h):
             continue
         key = normalize_label(h)
         if key in expected:
@@ -674,8 +681,11 @@ def _map_headers(raw: _RawSheet) -> tuple[dict[str, int], list[Problem], bool]:
             problems.append(_problem(raw.file, "colonne obligatoire absente", raw.sheet,
                                      column=col.header, suggestion=hint))
         elif close:
+            # An ignored column that looks like an expected one loses its values: an error when they
+            # would drive a figure (dates, numbers...), a warning for descriptive text.
+            level = WARNING if col.type == "text" else ERROR
             problems.append(_problem(raw.file, "colonne inconnue, ignorée", raw.sheet,
-                                     column=unknown[close[0]], suggestion=hint))
+                                     column=unknown[close[0]], suggestion=hint, level=level))
     return colmap, problems, usable
 
 
@@ -683,10 +693,14 @@ _PARSERS = {
     "text": parse_text, "int": parse_int, "year": parse_year, "date": parse_date,
     "decimal": parse_decimal, "bool": parse_bool, "departement": parse_departement,
     "dep_list": parse_dep_list,
+    "longitude": lambda v: parse_coordinate(v, "longitude"),
+    "latitude": lambda v: parse_coordinate(v, "latitude"),
 }
 
 
 def _json_value(v: Any) -> Any:
+    if isinstance(v, Formula):
+        return v.text
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     if isinstance(v, float) and v != v:
@@ -696,85 +710,110 @@ def _json_value(v: Any) -> Any:
     return str(v)
 
 
-def _parse_rows(raw: _RawSheet, colmap: dict[str, int]) -> list[_Row]:
+def _raw_json(raw: Sheet, cells: tuple) -> str:
+    values: dict[str, Any] = {}
+    for i, h in enumerate(raw.header):
+        if is_empty(h) or i >= len(cells):
+            continue
+        values.setdefault(str(h).strip(), _json_value(cells[i]))
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _record_label(sheet: str, typed: dict[str, Any]) -> str | None:
+    """How a problem names its row ("projet P15", "structure S4", "structure S1, année 2024")."""
+    if sheet == "activite":
+        parts = [f"structure {typed['structure']}" if typed.get("structure") else None,
+                 f"année {typed['annee']}" if typed.get("annee") else None]
+        return ", ".join(p for p in parts if p) or None
+    ident = typed.get("identifiant")
+    return f"{schema.RECORD_LABELS[sheet]} {ident}" if ident else None
+
+
+def _parse_row(raw: Sheet, colmap: dict[str, int], number: int, cells: tuple, state: _State) -> _Row:
     cols = schema.SHEETS[raw.sheet]
     order = {c.header: i for i, c in enumerate(cols)}
-    out: list[_Row] = []
-    for number, cells in raw.rows:
-        if all(_is_empty(c.value) and c.formula is None for c in cells):
+    row = _Row(number, cells, {}, {})
+    for col in cols:
+        idx = colmap.get(col.header)
+        v = cells[idx] if idx is not None and idx < len(cells) else None
+        row.typed[col.header] = v.text if isinstance(v, Formula) else display(v)
+    row.record = _record_label(raw.sheet, row.typed)
+    cell_problems: list[tuple[int, Problem]] = []
+
+    def bad(col: Column, value: Any, rule: str, suggestion: str | None = None, level: str = ERROR) -> None:
+        cell_problems.append((order[col.header], _problem(
+            raw.file, rule, raw.sheet, row=number, column=col.header, value=value,
+            suggestion=suggestion, level=level, record=row.record)))
+
+    deferred: list[tuple[Column, Any]] = []
+    for col in cols:
+        idx = colmap.get(col.header)
+        v = cells[idx] if idx is not None and idx < len(cells) else None
+        if isinstance(v, Formula):
+            row.values[col.header] = _INVALID
+            bad(col, v.text, "formule non acceptée : saisir la valeur elle-même")
             continue
-        rawvals = {}
-        for i, h in enumerate(raw.header):
-            if _is_empty(h) or i >= len(cells):
-                continue
-            c = cells[i]
-            rawvals.setdefault(str(h).strip(), _json_value(c.formula if c.formula else c.value))
-        row = _Row(number, rawvals, {}, {})
-        cell_problems: list[tuple[int, Problem]] = []
-
-        def bad(col: Column, value: Any, rule: str, suggestion: str | None = None) -> None:
-            cell_problems.append((order[col.header], _problem(
-                raw.file, rule, raw.sheet, row=number, column=col.header, value=value,
-                suggestion=suggestion)))
-
-        deferred: list[tuple[Column, Any]] = []
-        for col in cols:
-            idx = colmap.get(col.header)
-            cell = cells[idx] if idx is not None and idx < len(cells) else _Cell(None)
-            if cell.formula is not None:
-                row.typed[col.header] = cell.formula
-                row.values[col.header] = _INVALID
-                bad(col, cell.formula, "formule non acceptée : saisir la valeur elle-même")
-                continue
-            v = cell.value
-            row.typed[col.header] = display(v)
-            if _is_empty(v):
-                row.values[col.header] = None
-                if col.required:
-                    bad(col, None, "valeur obligatoire manquante")
-                continue
-            if col.type == "commune":
-                deferred.append((col, v))
-                continue
-            try:
-                if col.type == "enum":
-                    parsed = parse_enum(v, col.choices)
-                elif col.header == "qpv":
-                    parsed = parse_qpv(v)
-                else:
-                    parsed = _PARSERS[col.type](v)
-            except _Bad as exc:
-                row.values[col.header] = _INVALID
-                bad(col, display(v), exc.rule, exc.suggestion)
+        if is_empty(v):
+            row.values[col.header] = None
+            if col.required:
+                bad(col, None, "valeur obligatoire manquante")
+            continue
+        if col.type == "commune":
+            deferred.append((col, v))
+            continue
+        try:
+            if col.suggestions:
+                parsed, close = state.vocab.parse(col, v)
+                if close is not None:
+                    bad(col, display(v), "valeur proche d'une valeur suggérée : importée telle quelle",
+                        close, level=WARNING)
+            elif col.type == "enum":
+                parsed = parse_enum(v, col.choices)
+            elif col.header == "qpv":
+                parsed = parse_qpv(v)
             else:
-                row.values[col.header] = parsed
-        for col, v in deferred:  # communes last: they may use the departement column
-            dep = row.values.get("departement")
-            try:
-                row.values[col.header] = resolve_commune(v, dep if _ok(dep) else None)
-            except _Bad as exc:
-                row.values[col.header] = _INVALID
-                bad(col, display(v), exc.rule, exc.suggestion)
-        cell_problems.sort(key=lambda t: t[0])
-        row.problems = [p for _, p in cell_problems]
-        out.append(row)
-    return out
+                parsed = _PARSERS[col.type](v)
+        except _Bad as exc:
+            row.values[col.header] = _INVALID
+            bad(col, display(v), exc.rule, state.suggest(exc))
+        else:
+            row.values[col.header] = parsed
+    for col, v in deferred:  # communes last: they may use the departement column
+        dep = row.values.get("departement")
+        try:
+            row.values[col.header] = resolve_commune(v, dep if _ok(dep) else None)
+        except _Bad as exc:
+            row.values[col.header] = _INVALID
+            bad(col, display(v), exc.rule, state.suggest(exc))
+    cell_problems.sort(key=lambda t: t[0])
+    row.problems = [p for _, p in cell_problems]
+    return row
 
 
 class _Checker:
     """Adds rule problems to a row."""
 
-    def __init__(self, raw: _RawSheet, row: _Row):
+    def __init__(self, raw: Sheet, row: _Row):
         self.raw, self.row = raw, row
 
-    def add(self, column: str, rule: str, suggestion: str | None = None, value: bool = True) -> None:
+    def add(self, column: str, rule: str, suggestion: str | None = None, value: bool | str = True,
+            level: str = ERROR) -> None:
+        shown = value if isinstance(value, str) else self.row.typed.get(column) if value else None
         self.row.problems.append(_problem(
             self.raw.file, rule, self.raw.sheet, row=self.row.number, column=column,
-            value=self.row.typed.get(column) if value else None, suggestion=suggestion))
+            value=shown, suggestion=suggestion, level=level, record=self.row.record))
+
+
+@dataclass
+class _StructureIndex:
+    usable: bool = False
+    all_ids: dict[str, int] = field(default_factory=dict)   # id -> first row number
+    valid_ids: set[str] = field(default_factory=set)
+    exit_year: dict[str, int] = field(default_factory=dict)  # valid structures that left the network
 
 
 def _check_structure(c: _Checker, v: dict[str, Any]) -> None:
-    status, joined, app = v["statut"], v["annee_entree"], v["annee_appellation"]
+    status, joined, app, left = v["statut"], v["annee_entree"], v["annee_appellation"], v["annee_sortie"]
     if status == "appellation":
         if app is None:
             c.add("annee_appellation", "annee_appellation obligatoire pour le statut appellation",
@@ -784,9 +823,14 @@ def _check_structure(c: _Checker, v: dict[str, Any]) -> None:
     elif status == "expérimentation" and _ok(app):
         c.add("annee_appellation", "annee_appellation renseignée pour une structure en "
               "expérimentation", suggestion="passer le statut à appellation ou vider l'année")
+    if _ok(left):
+        if _ok(joined) and left < joined:
+            c.add("annee_sortie", f"annee_sortie antérieure à annee_entree ({joined})")
+        elif _ok(app) and left < app:
+            c.add("annee_sortie", f"annee_sortie antérieure à annee_appellation ({app})")
 
 
-def _check_project(c: _Checker, v: dict[str, Any]) -> None:
+def _check_project(c: _Checker, v: dict[str, Any], structures: _StructureIndex) -> None:
     stage = v["etape"]
     det, study, created, abandoned = (v[k] for k in ("date_detection", "date_etude",
                                                       "date_creation", "date_abandon"))
@@ -830,28 +874,71 @@ def _check_project(c: _Checker, v: dict[str, Any]) -> None:
         c.add("type_siae", "type_siae renseigné pour un projet hors IAE (iae = non)")
     if iae is False and _ok(v["emplois_insertion"]) and v["emplois_insertion"] > 0:
         c.add("emplois_insertion", "emplois_insertion réservés aux projets IAE (iae = oui)")
+    # coordinates go together
+    lon, lat = v["longitude"], v["latitude"]
+    if lon is None and _ok(lat):
+        c.add("longitude", "longitude manquante : longitude et latitude vont ensemble", value=False)
+    if lat is None and _ok(lon):
+        c.add("latitude", "latitude manquante : longitude et latitude vont ensemble", value=False)
+    # a structure that left the network detects nothing after its exit year (figures would drop it)
+    left = structures.exit_year.get(v["structure"]) if _ok(v["structure"]) else None
+    if left is not None and _ok(det) and det.year > left:
+        c.add("date_detection", f"projet détecté en {det.year}, après la sortie de sa structure du réseau "
+              f"(annee_sortie {left}) : il ne comptera pas dans les chiffres des années suivantes",
+              level=WARNING)
 
 
-def _structure_ref(c: _Checker, sid: Any, column: str, structures: _StructureIndex) -> None:
+def _check_places(raw: Sheet, rows: list[_Row]) -> None:
+    """Coordinates of a chunk of projects, checked together (vectorised): inside the commune's
+    département (else an error), and placed in their QPV (a typed code that disagrees is a warning)."""
+    from . import qpv_locate
+
+    todo = [r for r in rows if _ok(r.values.get("longitude")) and _ok(r.values.get("latitude"))
+            and _ok(r.values.get("commune"))]
+    if not todo:
+        return
+    lons = [r.values["longitude"] for r in todo]
+    lats = [r.values["latitude"] for r in todo]
+    codes = [r.values["commune"] for r in todo]
+    deps = [commune_dep(c) for c in codes]
+    inside = qpv_locate.in_departement(lons, lats, deps, codes)
+    swapped = qpv_locate.in_departement(lats, lons, deps, codes)
+    where = qpv_locate.departement_of(lons, lats)
+    located = qpv_locate.locate(lons, lats)
+    for r, lon, lat, code, dep, ok, swap, found, qpv in zip(todo, lons, lats, codes, deps, inside, swapped,
+                                                             where, located):
+        c = _Checker(raw, r)
+        point = f"{_degrees(lon)} ; {_degrees(lat)}"
+        if not ok:
+            hint = ("inverser longitude et latitude" if swap else
+                    f"le point est dans le département {found}" if found else None)
+            c.add("longitude", f"coordonnées hors du département {dep} de la commune {commune_label(code)}",
+                  hint, value=point)
+            continue
+        typed = r.values.get("qpv")
+        if _ok(typed) and typed != qpv:
+            there = f"dans le QPV {qpv_label(qpv)}" if qpv else "hors de tout QPV 2024"
+            c.add("qpv", f"le point ({point}) est {there}, pas dans le QPV saisi {qpv_label(typed)} : le QPV "
+                  "trouvé par les coordonnées est retenu",
+                  qpv or "vider la colonne qpv ou vérifier les coordonnées", level=WARNING)
+
+
+def _structure_ref(c: _Checker, sid: Any, column: str, structures: _StructureIndex, state: _State) -> None:
     if not _ok(sid):
         return
     if not structures.usable:
         c.add(column, "structure non vérifiable : la feuille « structures » est absente ou "
               "inutilisable")
     elif sid not in structures.all_ids:
-        close = difflib.get_close_matches(sid, sorted(structures.all_ids), n=1, cutoff=0.6)
-        c.add(column, "structure inconnue (absente de la feuille « structures »)",
-              suggestion=close[0] if close else None)
+        def near() -> str | None:
+            if len(structures.all_ids) > 1_000:  # a network has about 30: past that, no fuzzy search
+                return None
+            close = difflib.get_close_matches(sid, sorted(structures.all_ids), n=1, cutoff=0.6)
+            return close[0] if close else None
+        c.add(column, "structure inconnue (absente de la feuille « structures »)", suggestion=state.suggest(near))
     elif sid not in structures.valid_ids:
         c.add(column, f"structure rejetée : sa ligne {structures.all_ids[sid]} de la feuille "
               "« structures » comporte des erreurs")
-
-
-@dataclass
-class _StructureIndex:
-    usable: bool = False
-    all_ids: dict[str, int] = field(default_factory=dict)   # id -> first row number
-    valid_ids: set[str] = field(default_factory=set)
 
 
 def _duplicate(c: _Checker, key: Any, seen: dict[Any, int], column: str, what: str) -> None:
@@ -864,54 +951,78 @@ def _duplicate(c: _Checker, key: Any, seen: dict[Any, int], column: str, what: s
         seen[key] = c.row.number
 
 
-def _validate(sheets: dict[str, _RawSheet], problems: list[Problem]
-              ) -> tuple[dict[str, list[dict]], list[dict]]:
+def _validate(sheets: dict[str, Sheet], log: ProblemLog) -> tuple[dict[str, list[dict]], list[dict]]:
     out: dict[str, list[dict]] = {t: [] for t in OUTPUT_COLUMNS}
     rejected: list[dict] = []
     structures = _StructureIndex()
+    state = _State()
 
     for sheet in schema.SHEET_ORDER:
         raw = sheets.get(sheet)
         if raw is None:
             continue
         colmap, header_problems, usable = _map_headers(raw)
-        problems.extend(header_problems)
-        rows = _parse_rows(raw, colmap)
+        log.extend(header_problems)
+        try:
+            rows = raw.load()
+        except SheetRefused as exc:
+            log.add(_problem(raw.file, exc.rule, sheet, suggestion=exc.suggestion))
+            continue
         if not usable:
-            msg = " | ".join(p.message() for p in header_problems if p.rule.startswith("colonne "
-                                                                                       "obligatoire"))
-            for row in rows:
-                rejected.append({"sheet": sheet, "row": row.number,
-                                 "values": json.dumps(row.raw, ensure_ascii=False), "problems": msg})
+            msg = " | ".join(p.short() for p in header_problems if p.rule.startswith("colonne "
+                                                                                     "obligatoire"))
+            for number, cells in rows:
+                rejected.append({"sheet": sheet, "row": number, "values": _raw_json(raw, cells),
+                                 "problems": msg})
             continue
         seen: dict[Any, int] = {}
         if sheet == "structures":
             structures.usable = True
-        for row in rows:
-            v, c = row.values, _Checker(raw, row)
-            if sheet == "structures":
-                _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
-                if _ok(v["identifiant"]):
-                    structures.all_ids.setdefault(v["identifiant"], row.number)
-                _check_structure(c, v)
-            elif sheet == "projets":
-                _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
-                _structure_ref(c, v["structure"], "structure", structures)
-                _check_project(c, v)
-            else:
-                _structure_ref(c, v["structure"], "structure", structures)
-                _duplicate(c, (v["structure"], v["annee"]), seen, "annee",
-                           "couple structure et année")
-            if row.problems:
-                problems.extend(row.problems)
-                rejected.append({"sheet": sheet, "row": row.number,
-                                 "values": json.dumps(row.raw, ensure_ascii=False),
-                                 "problems": " | ".join(p.message() for p in row.problems)})
-                continue
-            _emit(sheet, v, out)
-            if sheet == "structures":
-                structures.valid_ids.add(v["identifiant"])
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = [_parse_row(raw, colmap, n, cells, state) for n, cells in rows[start:start + CHUNK_ROWS]]
+            for row in chunk:
+                v, c = row.values, _Checker(raw, row)
+                if sheet == "structures":
+                    _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
+                    if _ok(v["identifiant"]):
+                        structures.all_ids.setdefault(v["identifiant"], row.number)
+                    _check_structure(c, v)
+                elif sheet == "projets":
+                    _duplicate(c, v["identifiant"], seen, "identifiant", "identifiant")
+                    _structure_ref(c, v["structure"], "structure", structures, state)
+                    _check_project(c, v, structures)
+                else:
+                    _structure_ref(c, v["structure"], "structure", structures, state)
+                    _duplicate(c, (v["structure"], v["annee"]), seen, "annee",
+                               "couple structure et année")
+                    left = structures.exit_year.get(v["structure"]) if _ok(v["structure"]) else None
+                    if left is not None and _ok(v["annee"]) and v["annee"] > left:
+                        c.add("annee", f"activité déclarée après la sortie de la structure du réseau "
+                              f"(annee_sortie {left}) : elle ne comptera pas dans les chiffres",
+                              level=WARNING)
+            if sheet == "projets":
+                _check_places(raw, [r for r in chunk if not any(p.is_error for p in r.problems)])
+            for row in chunk:
+                log.extend(row.problems)
+                errors = [p for p in row.problems if p.is_error]
+                if errors:
+                    rejected.append({"sheet": sheet, "row": row.number, "values": _raw_json(raw, row.cells),
+                                     "problems": _rejected_text(errors)})
+                    continue
+                _emit(sheet, row.values, out)
+                if sheet == "structures":
+                    structures.valid_ids.add(row.values["identifiant"])
+                    if row.values["annee_sortie"] is not None:
+                        structures.exit_year[row.values["identifiant"]] = row.values["annee_sortie"]
+        del rows
     return out, rejected
+
+
+def _rejected_text(errors: list[Problem]) -> str:
+    shown = [p.short() for p in errors[:MAX_PROBLEMS_PER_REJECTED_ROW]]
+    if len(errors) > MAX_PROBLEMS_PER_REJECTED_ROW:
+        shown.append(f"et {len(errors) - MAX_PROBLEMS_PER_REJECTED_ROW} autre(s) erreur(s)")
+    return " | ".join(shown)
 
 
 def _emit(sheet: str, v: dict[str, Any], out: dict[str, list[dict]]) -> None:
@@ -939,34 +1050,33 @@ def import_files(paths: Iterable[Path | str]) -> ImportResult:
     """Read and validate the given files (one XLSX, or CSV files named after the sheets)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    sheets, problems = read_files(paths)
-    rows, rejected = _validate(sheets, problems)
+    log = ProblemLog()
+    with contextlib.ExitStack() as stack:
+        sheets, problems = read_files(paths, stack)
+        log.extend(problems)
+        rows, rejected = _validate(sheets, log)
     records = {name: build_frame(name, rows[name]) for name in OUTPUT_COLUMNS}
     rej = pd.DataFrame(rejected, columns=REJECTED_COLUMNS)
     rej["row"] = rej["row"].astype("int64")
-    return ImportResult(records=records, problems=problems, rejected=rej)
+    return ImportResult(records=records, problems=log.kept, rejected=rej, n_errors=log.n_errors,
+                        n_warnings=log.n_warnings)
 
 
-REPORT_HEADERS = ["fichier", "feuille", "ligne", "colonne", "valeur", "règle", "suggestion"]
+def empty_import(records: dict[str, pd.DataFrame]) -> str | None:
+    """Why replacing the network's data with these records would empty it (None: it would not).
+
+    A workbook with headers only, or a partial import whose rows were all refused, would otherwise
+    report success and leave a dashboard with nothing in it."""
+    n_s, n_p = len(records.get("structures", ())), len(records.get("projects", ()))
+    if n_s and n_p:
+        return None
+    return (f"Importation refusée : elle remplacerait les données du réseau par {count_words(n_s, 'structure')} "
+            f"et {count_words(n_p, 'projet')}")
 
 
-def write_report_csv(problems: Iterable[Problem], path: Path | str) -> Path:
-    """The problem list as a CSV for French Excel (';' separator, UTF-8 with BOM)."""
-    path = Path(path)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(REPORT_HEADERS)
-        for p in problems:
-            w.writerow([p.file, p.sheet, "" if p.row is None else p.row, p.column or "",
-                        p.value or "", p.rule, p.suggestion or ""])
-    return path
+def format_result(result: ImportResult) -> str:
+    return format_report(result.problems, n_errors=result.n_errors, n_warnings=result.n_warnings)
 
 
-def format_report(problems: list[Problem]) -> str:
-    """Human-readable French report: a count, then every problem on its own line."""
-    problems = list(problems)
-    if not problems:
-        return "Aucun problème détecté : le fichier peut être importé."
-    n = len(problems)
-    head = f"{n} problème détecté :" if n == 1 else f"{n} problèmes détectés :"
-    return "\n".join([head] + [f"- {p.message()}" for p in problems])
+def write_result_csv(result: ImportResult, path: Path | str) -> Path:
+    return write_report_csv(result.problems, path, n_errors=result.n_errors, n_warnings=result.n_warnings)

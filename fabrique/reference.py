@@ -38,6 +38,7 @@ REFERENCE_FILES = [
     "chomage_departements_regions_2000T1_2024T4.csv", "chomage_zones_emploi_2003T1_2023T3.csv",
     "communes_zones_emploi_2023.csv", "filosofi_2021_epci.csv", "filosofi_2021_communes.csv",
     "iae_salaries_siae_departements_2017_2022.csv",
+    "qpv_2024.geojson",  # placement of projects by their coordinates (fabrique/qpv_locate.py)
 ]
 
 

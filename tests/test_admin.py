@@ -62,3 +62,128 @@ def test_expired_staff_session_asks_to_sign_in_again(tiny_db, use_db, monkeypatc
     at.run()
     assert frame.STAFF_SESSION not in at.session_state
     assert "s'ouvre avec un lien partenaire" in texts(at) and not at.metric
+
+
+# ------------------------------------------------------------------------------------------------
+# The import screen: each upload validated once, in a worker process; temporary files removed
+
+import csv  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+
+from fabrique import admin, build, schema  # noqa: E402
+from test_importer import HAND_TYPED, write_xlsx  # noqa: E402
+from tiny import tiny_records  # noqa: E402
+
+
+@pytest.fixture
+def signed_in(tmp_path, use_db, monkeypatch):
+    """A fresh database, the admin signed in, and a private temporary folder watched for leftovers."""
+    db = use_db(tmp_path / "fabrique.duckdb")
+    build.build(tiny_records(), kind="import", db_path=db, archive=False)
+    monkeypatch.setenv("FABRIQUE_ADMIN_PASSWORD_HASH", partners.hash_password("mot de passe de test"))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # the server's temporary folder, passed to the workers
+    # Staff signed in (tests/apptest.py), on the import screen.
+    return open_page("admin_import.py", timeout=120), db, temp
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_upload_is_validated_once_and_leaves_no_temporary_file(signed_in, tmp_path):
+    at, db, temp = signed_in
+    data = write_xlsx(tmp_path / "saisie.xlsx", HAND_TYPED).read_bytes()
+    before = admin.SUBMITTED["n"]
+    untouched = temp.stat().st_mtime_ns
+    at.file_uploader(key="admin_upload").set_value(("saisie.xlsx", data, "application/octet-stream")).run()
+    assert temp.stat().st_mtime_ns > untouched  # the worker staged its copy there...
+    assert not at.exception, [e.value for e in at.exception]
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Structures valides", "2"), ("Projets valides", "6"), ("Lignes d'activité valides", "2"),
+        ("Erreurs", "0"), ("Avertissements", "4")]
+    assert at.warning[0].value.startswith("Aucune erreur et 4 avertissement(s) : l'importation est possible")
+    table = at.dataframe[0].value
+    assert table.columns.tolist() == ["Niveau", "Fichier", "Feuille", "Ligne", "Identifiant", "Colonne", "Valeur",
+                                      "Règle", "Suggestion"]
+    assert table["Identifiant"].tolist() == ["projet P1", "projet P2", "projet P3", "projet P4"]
+    at.run()
+    at.run()  # reruns of the page reuse the validation of the same bytes
+    assert admin.SUBMITTED["n"] == before + 1
+    assert list(temp.iterdir()) == []  # ...and removed it
+    _button(at, "Remplacer les données du réseau").click().run()
+    assert at.success[-1].value.startswith("Importation réussie : 2 structures, 6 projets, 4 avertissement(s)")
+    assert list(temp.iterdir()) == []  # and the build's copy (hashed into build_info) is gone too
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from projects").fetchone()[0] == 6
+    con.close()
+
+
+def test_errors_block_the_import_and_the_report_is_formula_safe(signed_in, tmp_path):
+    at, db, temp = signed_in
+    rows = [r[:] for r in HAND_TYPED["projets"]]
+    rows[1][0] = "=cmd|' /C calc'!A0"  # written as text by the user, but Excel would run it
+    rows[2][4] = "Quimpr"
+    wb_path = tmp_path / "saisie.xlsx"
+    write_xlsx(wb_path, dict(HAND_TYPED, projets=rows))
+    import openpyxl
+    wb = openpyxl.load_workbook(wb_path)
+    wb["projets"]["A2"].data_type = "s"  # text, not a formula
+    wb.save(wb_path)
+    before = db.read_bytes()
+    at.file_uploader(key="admin_upload").set_value(("saisie.xlsx", wb_path.read_bytes(), "application/x")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error[0].value.startswith("1 erreur(s) : une ligne en erreur n'est pas importée.")
+    assert _button(at, "Remplacer les données du réseau").disabled
+    table = at.dataframe[0].value
+    assert table.loc[0, "Identifiant"] == "'projet =cmd|' /C calc'!A0"[1:]  # "projet =…" starts no formula
+    report = next(d for d in at.get("download_button") if d.proto.label.startswith("Télécharger le rapport"))
+    assert report is not None
+    result = admin.validation(admin.uploads_of([type("U", (), {"name": "saisie.xlsx",
+                                                                "getvalue": lambda self: wb_path.read_bytes()})()]))
+    text = admin.report_csv(result.result()).decode("utf-8-sig")
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert [r[6] for r in rows[1:] if r[5] == "commune"] == ["Quimpr"]
+    assert not any(c.startswith(("=", "+", "-", "@")) for r in rows for c in r)
+    # partial import: the valid rows replace the data, the refused one is kept in rejected_rows
+    at.checkbox[0].check().run()
+    _button(at, "Remplacer les données du réseau").click().run()
+    assert at.success[-1].value.startswith("Importation réussie : 2 structures, 5 projets")
+    assert db.read_bytes() != before
+
+
+def test_header_only_workbook_needs_explicit_consent(signed_in, tmp_path):
+    at, db, temp = signed_in
+    empty = write_xlsx(tmp_path / "vide.xlsx", {s: [[c.header for c in schema.SHEETS[s]]] for s in schema.SHEET_ORDER})
+    at.file_uploader(key="admin_upload").set_value(("vide.xlsx", empty.read_bytes(), "application/x")).run()
+    assert any(w.value == "Importation refusée : elle remplacerait les données du réseau par 0 structure et 0 "
+               "projet." for w in at.warning)
+    assert _button(at, "Remplacer les données du réseau").disabled
+    at.checkbox[0].check().run()
+    assert not _button(at, "Remplacer les données du réseau").disabled
+
+
+def test_gal_upload_replaces_the_perimeters(signed_in, tmp_path):
+    at, db, temp = signed_in
+    gal = ("Nom du GAL;Code INSEE;Commune;Département;EPCI\n"
+           "GAL de Cornouaille;29003;;;\n"
+           "GAL de Cornouaille;;Briec;29;\n"
+           "GAL des Flandres;;;;Métropole Européenne de Lille\n").encode("cp1252")
+    at.file_uploader(key="admin_gal").set_value(("gal.csv", gal, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    n_mel = duckdb.connect(str(db), read_only=True).execute(
+        "select count(*) from communes where epci_siren = '200093201'").fetchone()[0]
+    assert at.success[0].value == f"2 GAL, {2 + n_mel} couples GAL-commune lus ; 0 avertissement(s)."
+    _button(at, "Charger les périmètres LEADER").click().run()
+    assert at.success[-1].value == f"2 GAL chargés ({2 + n_mel} communes)."
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select gal_id, gal_name from leader_gal order by 1").fetchall() == [
+        ("GAL-GAL-DE-CORNOUAILLE", "GAL de Cornouaille"), ("GAL-GAL-DES-FLANDRES", "GAL des Flandres")]
+    con.close()
+    assert list(temp.iterdir()) == []

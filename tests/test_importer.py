@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fabrique import importer, schema  # noqa: E402
-from fabrique.importer import Problem, _Bad  # noqa: E402
+from fabrique import importer, problems, schema  # noqa: E402
+from fabrique.importer import ERROR, WARNING, Problem, _Bad  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures" / "import"
 BASE = {s: FIX / "base" / f"{s}.csv" for s in schema.SHEET_ORDER}
@@ -29,13 +29,16 @@ def files(**override: Path) -> list[Path]:
 
 
 def assert_problems(result: importer.ImportResult, expected: list[tuple]) -> None:
-    """Exactly these problems, in this order: (sheet, row, column, keyword of the rule)."""
-    got = [(p.sheet, p.row, p.column, p.rule) for p in result.problems]
+    """Exactly these problems, in this order: (sheet, row, column, keyword of the rule[, level]);
+    the level is « erreur » unless given."""
+    got = [(p.sheet, p.row, p.column, p.rule, p.level) for p in result.problems]
     report = "\n".join(map(str, got))
     assert len(got) == len(expected), report
-    for (sheet, row, column, rule), (e_sheet, e_row, e_column, keyword) in zip(got, expected):
+    for (sheet, row, column, rule, level), exp in zip(got, expected):
+        e_sheet, e_row, e_column, keyword, *e_level = exp
         assert (sheet, row, column) == (e_sheet, e_row, e_column), report
         assert keyword in rule, report
+        assert level == (e_level[0] if e_level else ERROR), report
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
@@ -74,8 +77,7 @@ def test_normalize_label(raw, key):
     ("APPELLATION", schema.STATUSES, "appellation"),
     ("aci", schema.SIAE_TYPES, "ACI"),
     ("Etti", schema.SIAE_TYPES, "ETTI"),
-    ("Tiers Lieu", schema.SECTORS, "tiers-lieu"),
-    ("auto ecole sociale", schema.SECTORS, "auto-école sociale"),
+    ("Recherche de Porteur", schema.ABANDON_STAGES, "recherche de porteur"),
 ])
 def test_parse_enum(raw, choices, value):
     assert importer.parse_enum(raw, choices) == value
@@ -318,11 +320,18 @@ def test_broken_projets_utf8_semicolon():
         ("projets", 4, "emplois_crees", "négatif"),
         ("projets", 4, "structure", "structure inconnue"),
         ("projets", 4, "type_siae", "type_siae obligatoire"),
+        # "tiers-lieu" is imported as typed: only a warning naming the suggestion it is close to
+        ("projets", 5, "secteur", "valeur proche d'une valeur suggérée", WARNING),
         ("projets", 5, "identifiant", "identifiant en double (déjà présent ligne 2)"),
         ("projets", 6, "iae", "attendu oui ou non"),
     ])
     assert r.problems[0].suggestion.startswith("Quimper (29232)")
     assert r.problems[3].suggestion == "créé"
+    assert r.problems[7].suggestion == "tiers-lieu et vie locale"
+    # every problem names its row's identifier; row 5 repeats P1's identifier, so it says "projet P1"
+    assert [p.record for p in r.problems] == ["projet P1", "projet P2", "projet P2"] + ["projet P3"] * 4 + [
+        "projet P1", "projet P1", "projet P4"]
+    assert (r.n_errors, r.n_warnings) == (9, 1)
     assert r.records["projects"].empty
     assert r.rejected["row"].tolist() == [2, 3, 4, 5, 6]
     assert not r.ok
@@ -358,7 +367,8 @@ def test_broken_structures_bom_comma_rejects_dependent_rows():
     assert json.loads(row5["values"])["Commune siège"] == "08227"
     assert json.loads(row5["values"])["Identifiant"] == "S4"
     assert row5["problems"].count(" | ") == 2
-    assert "ligne 5, colonne « commune_siege » : « 08227 » — code commune ambigu" in row5["problems"]
+    # the place is in the sheet and row columns: the text says what is wrong
+    assert row5["problems"].startswith("colonne « commune_siege » : « 08227 » — code commune ambigu")
 
 
 def test_broken_activite_cp1252_semicolon():
@@ -377,20 +387,25 @@ def test_broken_activite_cp1252_semicolon():
 def test_broken_projets_cp1252_comma():
     r = importer.import_files(files(projets=FIX / "projets_cp1252_comma" / "projets.csv"))
     assert_problems(r, [
+        ("projets", 2, "programme", "valeur proche d'une valeur suggérée", WARNING),
         ("projets", 3, "date_etude", "date_etude antérieure à date_detection"),
         ("projets", 4, "qpv", "code QPV invalide"),
         ("projets", 4, "date_abandon", "date_abandon obligatoire"),
         ("projets", 4, "motif_abandon", "motif_abandon obligatoire"),
         ("projets", 4, "type_siae", "type_siae renseigné pour un projet hors IAE"),
         ("projets", 4, "emplois_insertion", "réservés aux projets IAE"),
+        ("projets", 5, "secteur", "valeur proche d'une valeur suggérée", WARNING),
         ("projets", 5, "date_creation", "date_creation renseignée alors que l'étape n'est pas créé"),
         ("projets", 5, "date_abandon", "date_abandon renseignée"),
         ("projets", 5, "motif_abandon", "motif_abandon renseigné"),
         ("projets", 5, "etape_abandon", "etape_abandon renseignée"),
         ("projets", 6, "commune", "nom porté par plusieurs communes"),
     ])
+    assert r.problems[0].suggestion == "Fabrique à initiatives en territoires fragiles (FSE)"
+    assert r.problems[7].suggestion == "tiers-lieu et vie locale"
     p = r.records["projects"].set_index("project_id")
     assert p.index.tolist() == ["P1", "P6"]
+    assert p.loc["P1", "programme"] == "FSE"  # imported as typed, despite the warning
     # formula-looking text is kept as plain text; serial-number date; labels in capitals
     assert p.loc["P1", "title"] == '=HYPERLINK("https://example.org")'
     assert p.loc["P1", "detected_on"] == date(2024, 3, 15)
@@ -417,8 +432,15 @@ def test_misspelt_optional_column_is_reported(tmp_path):
     text = BASE["projets"].read_text(encoding="utf-8").replace(",programme\n", ",programe\n", 1)
     (tmp_path / "projets.csv").write_text(text, encoding="utf-8")
     r = importer.import_files(files(projets=tmp_path / "projets.csv"))
-    assert_problems(r, [("projets", None, "programe", "colonne inconnue")])
-    assert len(r.records["projects"]) == 3  # rows are still imported
+    # a free-text column lost is a warning; the rows are imported
+    assert_problems(r, [("projets", None, "programe", "colonne inconnue", WARNING)])
+    assert r.ok and len(r.records["projects"]) == 3
+    # a misspelt column that drives a figure (study dates) is an error: the import would lose them
+    text = BASE["projets"].read_text(encoding="utf-8").replace(",date_etude,", ",date_etud,", 1)
+    (tmp_path / "projets.csv").write_text(text, encoding="utf-8")
+    r = importer.import_files(files(projets=tmp_path / "projets.csv"))
+    assert_problems(r, [("projets", None, "date_etud", "colonne inconnue")])
+    assert r.problems[0].suggestion == "renommer la colonne « date_etud » en « date_etude »"
 
 
 def test_broken_xlsx_built_in_test(tmp_path):
@@ -546,8 +568,9 @@ def test_write_report_csv_opens_in_french_excel(tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
-    assert rows[0] == ["fichier", "feuille", "ligne", "colonne", "valeur", "règle", "suggestion"]
-    assert rows[1] == ["activite.csv", "activite", "3", "annee", "2024",
+    assert rows[0] == ["niveau", "fichier", "feuille", "ligne", "identifiant", "colonne", "valeur", "règle",
+                       "suggestion"]
+    assert rows[1] == ["erreur", "activite.csv", "activite", "3", "structure S1, année 2024", "annee", "2024",
                        "couple structure et année en double (déjà présent ligne 2)", ""]
     assert len(rows) == 1 + len(r.problems)
 
@@ -557,13 +580,297 @@ def test_format_report():
     r = importer.import_files(files(activite=FIX / "activite_cp1252_semicolon" / "activite.csv"))
     text = importer.format_report(r.problems)
     lines = text.splitlines()
-    assert lines[0] == "4 problèmes détectés :"
-    assert lines[1] == ("- activite.csv, feuille « activite », ligne 3, colonne « annee » : « 2024 » "
-                        "— couple structure et année en double (déjà présent ligne 2).")
-    assert len(lines) == 5
+    assert lines[0] == "4 erreurs et 0 avertissement."
+    assert lines[1] == "Erreurs (ligne, feuille ou fichier refusés) :"
+    assert lines[2] == ("- activite.csv, feuille « activite », ligne 3 (structure S1, année 2024), colonne "
+                        "« annee » : « 2024 » — couple structure et année en double (déjà présent ligne 2).")
+    assert len(lines) == 6
 
 
 def test_rejected_frame_when_all_valid_has_columns():
     r = importer.import_files(files())
     assert list(r.rejected.columns) == ["sheet", "row", "values", "problems"]
     assert isinstance(r.rejected, pd.DataFrame) and len(r.rejected) == 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Open vocabularies: sector, abandon reason and programme accept what structures really type
+
+HAND_TYPED = {
+    "structures": [
+        ["identifiant", "nom", "statut", "annee_entree", "annee_appellation", "commune_siege"],
+        ["S1", "Fabrique du Finistère", "appellation", 2012, 2015, "29232"],
+        ["S2", "Fabrique de Rennes", "expérimentation", 2021, None, "35238"],
+    ],
+    "projets": [
+        ["identifiant", "structure", "intitule", "secteur", "commune", "departement", "etape",
+         "date_detection", "date_etude", "date_creation", "date_abandon", "motif_abandon", "iae", "type_siae",
+         "emplois_crees"],
+        ["P1", "S1", "Ressourcerie de Brest", "réemploi", "Brest", "29", "créé",
+         "01/02/2021", "01/06/2021", "15/03/2022", None, None, "oui", "ACI", "3"],
+        ["P2", "S1", "Aide à domicile", "services", "29232", None, "étude d'opportunité",
+         "10/01/2022", "01/04/2022", None, None, None, "non", None, None],
+        ["P3", "S2", "Épicerie solidaire", "alimentation", "Rennes", "35", "abandonné",
+         "05/05/2022", None, None, "01/12/2022", "Pas de porteur", "non", None, None],
+        ["P4", "S2", "Atelier vélo", "  Réemploi ", "35238", None, "détection",
+         "02/02/2023", None, None, None, None, "non", None, None],
+        ["P5", "S2", "Festival de quartier", "Culture   de rue", "35238", None, "détection",
+         "03/03/2023", None, None, None, None, "non", None, None],
+        ["P6", "S1", "Autopartage", "Mobilite", "29232", None, "détection",
+         "04/04/2023", None, None, None, None, "non", None, None],
+    ],
+    "activite": [["structure", "annee", "seances_creativite"], ["S1", 2022, 4], ["S2", 2022, 2]],
+}
+
+
+def test_hand_typed_workbook_with_open_sectors_and_reasons_imports(tmp_path):
+    """The issue's workbook: « réemploi », « services », « alimentation » and « Pas de porteur » are not in
+    the suggested lists; the workbook imports, with a warning for each value close to a suggestion."""
+    r = importer.import_files([write_xlsx(tmp_path / "saisie.xlsx", HAND_TYPED)])
+    assert_problems(r, [
+        ("projets", 2, "secteur", "valeur proche d'une valeur suggérée", WARNING),
+        ("projets", 3, "secteur", "valeur proche d'une valeur suggérée", WARNING),
+        ("projets", 4, "motif_abandon", "valeur proche d'une valeur suggérée", WARNING),
+        ("projets", 5, "secteur", "valeur proche d'une valeur suggérée", WARNING),
+    ])
+    assert [(p.value, p.suggestion, p.record) for p in r.problems] == [
+        ("réemploi", "réemploi / économie circulaire", "projet P1"),
+        ("services", "services à la personne", "projet P2"),
+        ("Pas de porteur", "pas de porteur trouvé", "projet P3"),
+        ("Réemploi", "réemploi / économie circulaire", "projet P4"),
+    ]
+    assert r.ok and r.rejected.empty and (r.n_errors, r.n_warnings) == (0, 4)
+    p = r.records["projects"].set_index("project_id")
+    # stored as typed, trimmed, spaces collapsed, lower case; "  Réemploi " joins "réemploi" (same key);
+    # "Mobilite" is the suggestion "mobilité" but for its accent and case: it takes the suggestion's spelling
+    assert p["sector"].tolist() == ["réemploi", "services", "alimentation", "réemploi", "culture de rue",
+                                    "mobilité"]
+    assert p.loc["P3", "abandon_reason"] == "pas de porteur"
+    # the rest of the workbook is read as before: communes, dates, jobs
+    assert p["insee_code"].tolist() == ["29019", "29232", "35238", "35238", "35238", "29232"]
+    assert p.loc["P1", "created_on"] == date(2022, 3, 15) and p.loc["P1", "jobs_etp"] == 3.0
+    assert p.loc["P3", "abandon_stage"] == "détection"
+
+
+@pytest.mark.parametrize("value, suggestion", [
+    ("réemploi", "réemploi / économie circulaire"),      # the value's words are in a suggestion
+    ("economie circulaire", "réemploi / économie circulaire"),
+    ("services", "services à la personne"),
+    ("alimentaton", "alimentation"),                       # a typo
+    ("alimentation durable", "alimentation"),             # a suggestion's words are in the value
+    ("Mobilités", "mobilité"),
+    ("mobilité", None),                                    # a suggestion itself
+    ("MOBILITE", None),                                    # the same but for case and accents
+    ("garage solidaire", None),                            # nothing close: imported silently
+    ("culture de rue", None),
+])
+def test_close_suggestion(value, suggestion):
+    assert importer.close_suggestion(value, tuple(schema.SECTOR_SUGGESTIONS)) == suggestion
+
+
+def test_open_columns_never_refuse_but_required_sector_must_be_filled(tmp_path):
+    rows = [r[:] for r in HAND_TYPED["projets"]]
+    rows[5][3] = "+ de lien social"  # any text, even one Excel would take for a formula once typed
+    rows[6][3] = None                # the sector is still required
+    book = dict(HAND_TYPED, projets=rows)
+    r = importer.import_files([write_xlsx(tmp_path / "saisie.xlsx", book)])
+    assert [(p.row, p.column, p.level) for p in r.problems if p.is_error] == [(7, "secteur", ERROR)]
+    assert r.records["projects"].set_index("project_id").loc["P5", "sector"] == "+ de lien social"
+
+
+# ------------------------------------------------------------------------------------------------
+# Structures that leave the network: annee_sortie
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_exit_year_imported_and_checked(tmp_path):
+    s = _csv(tmp_path / "structures.csv",
+             "identifiant,nom,statut,annee_entree,annee_appellation,commune_siege,departements_couverts,annee_sortie\n"
+             "S1,Fabrique du Finistère,appellation,2012,2015,29232,29;56,\n"
+             "S2,Fabrique de Rennes,expérimentation,2021,,35238,,2023\n"
+             "S3,Fabrique de Plaine Commune,appellation,2016,2019,93066,93,2014\n"
+             "S4,Fabrique de Lille,appellation,2014,2020,59350,,2018\n")
+    p = _csv(tmp_path / "projets.csv",
+             "identifiant,structure,intitule,secteur,commune,etape,date_detection,iae\n"
+             "P1,S2,Projet avant la sortie,mobilité,35238,détection,2023-12-31,non\n"
+             "P2,S2,Projet après la sortie,mobilité,35238,détection,2024-01-10,non\n")
+    a = _csv(tmp_path / "activite.csv", "structure,annee\nS2,2023\nS2,2024\n")
+    r = importer.import_files([s, p, a])
+    assert_problems(r, [
+        ("structures", 4, "annee_sortie", "annee_sortie antérieure à annee_entree (2016)"),
+        ("structures", 5, "annee_sortie", "annee_sortie antérieure à annee_appellation (2020)"),
+        ("projets", 3, "date_detection", "après la sortie de sa structure du réseau (annee_sortie 2023)", WARNING),
+        ("activite", 3, "annee", "activité déclarée après la sortie de la structure", WARNING),
+    ])
+    st = r.records["structures"]
+    assert st["structure_id"].tolist() == ["S1", "S2"]
+    assert st["exit_year"].tolist()[1] == 2023 and pd.isna(st["exit_year"].tolist()[0])
+    assert str(st["exit_year"].dtype) == "Int64"
+    assert r.records["projects"]["project_id"].tolist() == ["P1", "P2"]  # warnings: imported
+    assert r.problems[2].record == "projet P2" and r.problems[3].record == "structure S2, année 2024"
+
+
+# ------------------------------------------------------------------------------------------------
+# Coordinates: placed in their QPV, checked against the commune's département
+
+PROJETS_COORDS = ("identifiant,structure,intitule,secteur,commune,etape,date_detection,iae,qpv,longitude,latitude\n"
+                  # Kermoysan (QN02902M), Quimper: the point is inside the QPV polygon
+                  'P1,S1,Dans Kermoysan,mobilité,29232,détection,2024-01-10,non,QN02902M,"-4,12787","47,98615"\n'
+                  # Quimper's town hall area: outside every QPV, while a QPV code is typed
+                  'P2,S1,Centre de Quimper,mobilité,29232,détection,2024-01-10,non,QN02902M,"-4,1020","47,9960"\n'
+                  # longitude and latitude swapped
+                  'P3,S1,Inversées,mobilité,29232,détection,2024-01-10,non,,"47,98615","-4,12787"\n'
+                  # a point in Rennes (35) for a commune of the Finistère
+                  'P4,S1,Autre département,mobilité,29232,détection,2024-01-10,non,,"-1,6778","48,1173"\n'
+                  # Lambert 93 metres instead of degrees
+                  "P5,S1,Lambert,mobilité,29232,détection,2024-01-10,non,,171000,6789000\n"
+                  # a latitude without its longitude
+                  'P6,S1,Seule,mobilité,29232,détection,2024-01-10,non,,,"47,99"\n'
+                  # no QPV typed, coordinates inside Kermoysan: nothing to report
+                  "P7,S1,Trouvé,mobilité,29232,détection,2024-01-10,non,,-4.12787,47.98615\n")
+
+
+def test_coordinates_checked_and_compared_with_the_typed_qpv(tmp_path):
+    r = importer.import_files(files(projets=_csv(tmp_path / "projets.csv", PROJETS_COORDS)))
+    assert_problems(r, [
+        ("projets", 3, "qpv", "est hors de tout QPV 2024, pas dans le QPV saisi QN02902M (Kermoysan)", WARNING),
+        ("projets", 4, "longitude", "coordonnées hors du département 29 de la commune Quimper (29232)"),
+        ("projets", 5, "longitude", "coordonnées hors du département 29 de la commune Quimper (29232)"),
+        ("projets", 6, "longitude", "longitude hors de la plage -180 à 180 : degrés WGS84 attendus"),
+        ("projets", 6, "latitude", "latitude hors de la plage -90 à 90"),
+        ("projets", 7, "longitude", "longitude manquante : longitude et latitude vont ensemble"),
+    ])
+    qpv, swapped, rennes = r.problems[:3]
+    assert qpv.rule == ("le point (-4,102 ; 47,996) est hors de tout QPV 2024, pas dans le QPV saisi QN02902M "
+                        "(Kermoysan) : le QPV trouvé par les coordonnées est retenu")
+    assert (qpv.value, qpv.record) == ("QN02902M", "projet P2")
+    # (47.98615, -4.12787) is in the Indian Ocean; swapped back, it is in Quimper
+    assert (swapped.value, swapped.suggestion) == ("47,98615 ; -4,12787", "inverser longitude et latitude")
+    assert (rennes.value, rennes.suggestion) == ("-1,6778 ; 48,1173", "le point est dans le département 35")
+    p = r.records["projects"].set_index("project_id")
+    assert p.index.tolist() == ["P1", "P2", "P7"]
+    assert (p.loc["P1", "lon"], p.loc["P1", "lat"]) == (-4.12787, 47.98615)
+    assert (p.loc["P7", "lon"], p.loc["P7", "lat"]) == (-4.12787, 47.98615)  # decimal point read too
+    assert p.loc["P2", "qpv_code"] == "QN02902M"  # kept as typed; the build lets the coordinates win
+
+
+def test_typed_qpv_that_disagrees_names_both_codes(tmp_path):
+    # the point is in Kermoysan (QN02902M) while Bellevue, a QPV of Brest (QN02904M), is typed
+    text = PROJETS_COORDS.splitlines()[0] + (
+        '\nP1,S1,Deux codes,mobilité,29232,détection,2024-01-10,non,QN02904M,"-4,12787","47,98615"\n')
+    r = importer.import_files(files(projets=_csv(tmp_path / "projets.csv", text)))
+    assert_problems(r, [("projets", 2, "qpv", "est dans le QPV QN02902M (Kermoysan), pas dans le QPV saisi "
+                                             "QN02904M (Bellevue)", WARNING)])
+    assert r.problems[0].suggestion == "QN02902M" and r.ok
+
+
+# ------------------------------------------------------------------------------------------------
+# The command line: errors refuse (exit 1), warnings only import (exit 0), an empty import is refused
+
+from fabrique import build  # noqa: E402
+from fabrique.__main__ import main as cli  # noqa: E402
+
+
+def test_cli_imports_with_warnings_only_and_says_how_many(tmp_path, capsys):
+    db, report = tmp_path / "fabrique.duckdb", tmp_path / "rapport_import.csv"
+    assert cli(["import", str(write_xlsx(tmp_path / "saisie.xlsx", HAND_TYPED)), "--db", str(db),
+                "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "0 erreur et 4 avertissements."
+    assert "Avertissements (lignes importées telles quelles) :" in out
+    assert ("- saisie.xlsx, feuille « projets », ligne 2 (projet P1), colonne « secteur » : « réemploi » — valeur "
+            "proche d'une valeur suggérée : importée telle quelle. Suggestion : réemploi / économie circulaire."
+            ) in out
+    assert "Importation réussie" in out and "6 projets, 2 structures" in out
+    assert "4 avertissement(s) gardé(s) dans le rapport" in out
+    rows = list(csv.reader(report.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["avertissement"] * 4
+    assert rows[1][4] == "projet P1"
+
+
+def test_cli_refuses_errors_with_exit_1_and_keeps_the_database(tmp_path, capsys):
+    db = tmp_path / "fabrique.duckdb"
+    assert cli(["import", str(write_xlsx(tmp_path / "saisie.xlsx", HAND_TYPED)), "--db", str(db)]) == 0
+    before = db.read_bytes()
+    bad = [r[:] for r in HAND_TYPED["projets"]]
+    bad[1][6] = "créée"  # a stage drives every figure: refused
+    code = cli(["import", str(write_xlsx(tmp_path / "faux.xlsx", dict(HAND_TYPED, projets=bad))), "--db", str(db)])
+    out = capsys.readouterr().out
+    assert code == 1 and "1 erreur et 4 avertissements." in out and "Importation refusée" in out
+    assert db.read_bytes() == before
+
+
+def test_cli_refuses_an_empty_import_unless_asked(tmp_path, capsys):
+    db = tmp_path / "fabrique.duckdb"
+    assert cli(["import", str(write_xlsx(tmp_path / "saisie.xlsx", HAND_TYPED)), "--db", str(db)]) == 0
+    before = db.read_bytes()
+    headers_only = write_xlsx(tmp_path / "vide.xlsx", {s: [[c.header for c in schema.SHEETS[s]]]
+                                                       for s in schema.SHEET_ORDER})
+    capsys.readouterr()
+    assert cli(["import", str(headers_only), "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert ("Importation refusée : elle remplacerait les données du réseau par 0 structure et 0 projet ; la base "
+            "actuelle n'a pas été modifiée. Si c'est voulu, relancez avec --allow-empty.") in out
+    assert db.read_bytes() == before
+    # --partial with every project refused would empty the projects as well
+    bad = [r[:] for r in HAND_TYPED["projets"]]
+    for r in bad[1:]:
+        r[1] = "S9"
+    partial = write_xlsx(tmp_path / "partiel.xlsx", dict(HAND_TYPED, projets=bad))
+    assert cli(["import", str(partial), "--db", str(db), "--partial"]) == 1
+    assert "par 2 structures et 0 projet" in capsys.readouterr().out
+    assert db.read_bytes() == before
+    assert cli(["import", str(headers_only), "--db", str(db), "--allow-empty"]) == 0
+    con = __import__("duckdb").connect(str(db), read_only=True)
+    assert con.execute("select count(*) from structures").fetchone()[0] == 0
+    con.close()
+
+
+def test_report_neutralises_formulas(tmp_path):
+    """A value such as =HYPERLINK(…) or =cmd|' /C calc'!A0 is written inert (leading apostrophe, as the
+    exports do): the report is meant to be opened in Excel."""
+    p = _csv(tmp_path / "projets.csv",
+             "identifiant,structure,intitule,secteur,commune,etape,date_detection,iae\n"
+             "P1,S1,Projet,mobilité,=cmd|' /C calc'!A0,détection,2024-01-10,non\n"
+             '"=HYPERLINK(""http://x"")",S9,Projet,mobilité,29232,détection,2024-01-10,non\n'
+             "P3,S1,Projet,mobilité,29232,détection,+33 1 23,non\n")
+    r = importer.import_files(files(projets=p))
+    out = importer.write_result_csv(r, tmp_path / "rapport.csv")
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    values = {(r[3], r[5]): (r[4], r[6]) for r in rows[1:]}
+    assert values[("2", "commune")] == ("projet P1", "'=cmd|' /C calc'!A0")
+    # the identifier cell reads "projet =HYPERLINK(...)": it does not start a formula, nothing to do
+    assert values[("3", "structure")] == ('projet =HYPERLINK("http://x")', "S9")
+    assert values[("4", "date_detection")] == ("projet P3", "'+33 1 23")
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+
+
+def test_only_the_first_problems_are_detailed(tmp_path, monkeypatch):
+    monkeypatch.setattr(problems, "MAX_PROBLEMS_DETAILED", 3)
+    lines = ["identifiant,structure,intitule,secteur,commune,etape,date_detection,iae"]
+    lines += [f"P{i},S9,Projet,mobilité,29232,détection,2024-01-10,non" for i in range(1, 6)]
+    r = importer.import_files(files(projets=_csv(tmp_path / "projets.csv", "\n".join(lines))))
+    # five rows, each with one error (unknown structure): three detailed, two counted
+    assert (len(r.problems), r.n_errors, r.n_warnings, r.n_omitted) == (3, 5, 0, 2)
+    assert len(r.rejected) == 5  # every refused row is still kept for --partial
+    text = importer.format_result(r)
+    assert text.splitlines()[0] == "5 erreurs et 0 avertissement."
+    assert text.splitlines()[-1] == ("… et 2 autres problèmes non détaillés (au total 5 erreurs et 0 avertissement ; "
+                                     "seuls les 3 premiers sont détaillés).")
+    rows = list(csv.reader(importer.write_result_csv(r, tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+                           .splitlines(), delimiter=";"))
+    assert len(rows) == 1 + 3 + 1 and rows[-1][0] == "information"
+
+
+def test_csv_cell_past_the_csv_limit_is_a_french_problem(tmp_path):
+    path = tmp_path / "projets.csv"
+    path.write_text(BASE["projets"].read_text(encoding="utf-8") + 'P9,S1,"' + "x" * 200_000 + "\n",
+                    encoding="utf-8")
+    r = importer.import_files(files(projets=path))
+    assert [(p.sheet, p.rule) for p in r.problems] == [
+        ("projets", "fichier illisible : une cellule dépasse 131\u202f072 caractères (guillemet non fermé ?)")]
+    assert r.records["projects"].empty  # the sheet is refused as a whole

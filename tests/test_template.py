@@ -36,7 +36,8 @@ def test_template_sheets_and_headers(template_path):
         assert ws.freeze_panes == "A2"
         assert ws.max_row == 1  # no data rows
         assert all(ws.column_dimensions[c.column_letter].width >= 10 for c in ws[1])
-    assert [c.value for c in wb["projets"][1]][-2:] == ["etape_abandon", "qpv"]
+    assert [c.value for c in wb["projets"][1]][-4:] == ["etape_abandon", "qpv", "longitude", "latitude"]
+    assert [c.value for c in wb["structures"][1]][-1] == "annee_sortie"
 
 
 def test_template_drop_down_lists(template_path):
@@ -47,9 +48,11 @@ def test_template_drop_down_lists(template_path):
         ws = wb[sheet]
         letters = {c.column_letter: c.value for c in ws[1]}
         for dv in ws.data_validations.dataValidation:
-            assert dv.type == "list" and dv.showErrorMessage
             first = str(dv.sqref).split(":")[0]
             header = letters[first.rstrip("0123456789")]
+            # closed lists refuse another value; open ones (suggestions) accept any text
+            open_list = header in ("secteur", "motif_abandon", "programme")
+            assert dv.type == "list" and bool(dv.showErrorMessage) is not open_list, header
             assert first.endswith("2")
             # formula points at a column of the hidden sheet holding exactly the allowed values
             ref = dv.formula1
@@ -61,8 +64,9 @@ def test_template_drop_down_lists(template_path):
     assert found["etape"] == schema.STAGES
     assert found["statut"] == schema.STATUSES
     assert found["type_siae"] == schema.SIAE_TYPES
-    assert found["secteur"] == schema.SECTORS
-    assert found["motif_abandon"] == schema.ABANDON_REASONS
+    assert found["secteur"] == schema.SECTOR_SUGGESTIONS
+    assert found["motif_abandon"] == schema.ABANDON_REASON_SUGGESTIONS
+    assert found["programme"] == schema.PROGRAMME_SUGGESTIONS
     assert found["iae"] == ["oui", "non"]
     assert found["etape_abandon"] == [s for s in schema.STAGES if s not in ("créé", "abandonné")]
 
@@ -77,6 +81,10 @@ def test_template_documentation_sheet(template_path):
             assert col.help in text
     assert "séance de créativité | étude d'opportunité" in text
     assert "formules ne sont pas acceptées" in text
+    assert "tout texte accepté" in text and "réemploi / économie circulaire" in text
+    assert "50\u202f000 lignes remplies par feuille" in text  # the limits, as the importer applies them
+    # the example rows are shown, as typed
+    assert "Garage solidaire du pays de Quimper" in text and "-4,12787" in text
 
 
 def test_empty_template_imports_cleanly(template_path):
@@ -93,7 +101,7 @@ def _records() -> dict[str, pd.DataFrame]:
                  status="appellation", joined_year=2012, appellation_year=2015, insee_code="29232"),
             dict(structure_id="FAB-35", name='=HYPERLINK("https://example.org")',
                  status="expérimentation", joined_year=2023, appellation_year=None,
-                 insee_code="35238"),
+                 insee_code="35238", exit_year=2025),
             dict(structure_id="0093", name="Fabrique de Plaine Commune", status="appellation",
                  joined_year=2016, appellation_year=2019, insee_code="93066"),
         ]),
@@ -108,7 +116,7 @@ def _records() -> dict[str, pd.DataFrame]:
                  abandon_stage=None, detected_on=date(2020, 1, 6), study_on=date(2020, 6, 1),
                  created_on=date(2021, 3, 1), abandoned_on=None, abandon_reason=None, is_iae=True,
                  siae_type="ACI", jobs_etp=2.5, insertion_jobs_etp=6.0,
-                 programme="Fabrique à initiatives en territoires fragiles"),
+                 programme="Fabrique à initiatives en territoires fragiles", lon=-4.12787, lat=47.98615),
             dict(project_id="P2", structure_id="FAB-35", title="Conciergerie seniors",
                  sector="conciergerie seniors", insee_code="35238", qpv_code=None,
                  stage="séance de créativité", abandon_stage=None, detected_on=date(2025, 11, 3),
@@ -166,7 +174,7 @@ def test_write_records_layout(tmp_path):
     assert name_cell.value == '=HYPERLINK("https://example.org")' and name_cell.data_type == "s"
     assert s.cell(row=4, column=1).value == "0093"
     assert s.cell(row=4, column=7).value == "93;95"
-    assert len(ws.data_validations.dataValidation) == 6
+    assert len(ws.data_validations.dataValidation) == 7  # etape, etape_abandon, iae, type_siae + 3 open lists
 
 
 def test_csv_import_then_export_round_trip(tmp_path):
@@ -177,3 +185,94 @@ def test_csv_import_then_export_round_trip(tmp_path):
     assert second.ok, importer.format_report(second.problems)
     for name, df in first.records.items():
         pd.testing.assert_frame_equal(second.records[name], df)
+
+
+# ------------------------------------------------------------------------------------------------
+# schema.json: the template's rules as a Table Schema package, checked with the standard tool
+
+import csv  # noqa: E402
+import json  # noqa: E402
+
+from frictionless import Package  # noqa: E402
+
+from fabrique.__main__ import main as cli  # noqa: E402
+
+
+def _write_csvs(folder: Path, rows: dict[str, list[dict[str, str]]]) -> list[Path]:
+    paths = []
+    for sheet in schema.SHEET_ORDER:
+        path = folder / f"{sheet}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, delimiter=";")
+            w.writerow([c.header for c in schema.SHEETS[sheet]])
+            w.writerows([r[c.header] for c in schema.SHEETS[sheet]] for r in rows[sheet])
+        paths.append(path)
+    return paths
+
+
+def _verdicts(folder: Path, rows) -> tuple[bool, bool, list[str]]:
+    """(the Table Schema accepts the files, the importer finds no error, the schema's error types)."""
+    paths = _write_csvs(folder, rows)
+    report = Package(str(folder / "schema.json")).validate()
+    types = sorted({e.type for task in report.tasks for e in task.errors})
+    return report.valid, importer.import_files(paths).ok, types
+
+
+@pytest.fixture(scope="module")
+def schema_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("schema")
+    assert cli(["template", str(folder / "modele.xlsx")]) == 0  # writes schema.json beside the workbook
+    return folder
+
+
+def test_template_command_writes_the_table_schema(schema_folder):
+    descriptor = json.loads((schema_folder / "schema.json").read_text(encoding="utf-8"))
+    assert descriptor["profile"] == "tabular-data-package"
+    assert [r["name"] for r in descriptor["resources"]] == schema.SHEET_ORDER
+    for res in descriptor["resources"]:
+        fields = res["schema"]["fields"]
+        assert [f["name"] for f in fields] == [c.header for c in schema.SHEETS[res["name"]]]
+        required = [f["name"] for f in fields if f.get("constraints", {}).get("required")]
+        assert required == [c.header for c in schema.SHEETS[res["name"]] if c.required]
+    projets = {f["name"]: f for f in descriptor["resources"][1]["schema"]["fields"]}
+    assert projets["etape"]["constraints"]["enum"] == schema.STAGES
+    assert "enum" not in projets["secteur"].get("constraints", {})  # open vocabulary
+    assert projets["longitude"]["constraints"] == {"minimum": -180.0, "maximum": 180.0}
+    assert descriptor["resources"][1]["schema"]["foreignKeys"] == [
+        {"fields": ["structure"], "reference": {"resource": "structures", "fields": ["identifiant"]}}]
+
+
+def test_schema_and_importer_accept_the_example_rows(schema_folder):
+    assert _verdicts(schema_folder, schema.EXAMPLE_ROWS) == (True, True, [])
+
+
+def _broken(sheet: str, index: int, **changes: str) -> dict:
+    rows = {s: [dict(r) for r in rs] for s, rs in schema.EXAMPLE_ROWS.items()}
+    rows[sheet][index].update(changes)
+    return rows
+
+
+@pytest.mark.parametrize("rows, schema_error", [
+    (_broken("projets", 1, emplois_crees="-1"), "constraint-error"),
+    (_broken("projets", 0, etape="créée"), "constraint-error"),
+    (_broken("projets", 0, date_detection="31/02/2024"), "type-error"),
+    (_broken("projets", 2, iae="peut-être"), "type-error"),
+    (_broken("projets", 0, latitude="147,5"), "constraint-error"),
+    (_broken("projets", 0, qpv="QN9999"), "constraint-error"),
+    (_broken("projets", 1, identifiant=""), "constraint-error"),
+    (_broken("projets", 1, identifiant="P-2024-001"), "primary-key"),
+    (_broken("projets", 2, structure="FAB-99"), "foreign-key"),
+    (_broken("structures", 0, annee_entree="1999"), "constraint-error"),
+    (_broken("activite", 1, seances_creativite="2,5"), "type-error"),
+], ids=["negative-jobs", "stage", "date", "yes-no", "latitude", "qpv", "no-id", "duplicate-id",
+        "unknown-structure", "year", "integer"])
+def test_schema_and_importer_refuse_the_same_broken_rows(schema_folder, rows, schema_error):
+    valid, imports, types = _verdicts(schema_folder, rows)
+    assert (valid, imports) == (False, False)
+    assert schema_error in types
+
+
+def test_schema_and_importer_accept_open_vocabulary(schema_folder):
+    rows = _broken("projets", 1, secteur="réemploi")
+    rows["projets"][2]["motif_abandon"] = "Pas de porteur"
+    assert _verdicts(schema_folder, rows) == (True, True, [])

@@ -1,5 +1,6 @@
 -- Projects with their geography and zoning flags, denormalised once at build time so that every
--- page filters one table. in_qpv: located in a QPV (qpv_code given); in_qpv_commune: its commune has a
+-- page filters one table. in_qpv: located in a QPV (qpv_code: found from the coordinates when given,
+-- else typed; qpv_source says which); in_qpv_commune: its commune has a
 -- QPV (not the same: a project in such a commune is not necessarily in the quartier); in_contrat_ville:
 -- the commune is under a contrat de ville (contrat_ville_communes: EPCI, or EPT / Paris in the Métropole
 -- du Grand Paris, holding a QPV); in_ruralite: the commune is in a CRTE à dominante rurale; in_crte: in
@@ -14,7 +15,7 @@ qpv_members as (select distinct insee_code from qpv_communes),
 ruralite_members as (select distinct insee_code from contract_communes where family = 'ruralite')
 select p.project_id, p.structure_id, s.status as structure_status, p.title, p.sector,
        p.insee_code, c.commune_name, c.dep_code, c.reg_code, c.epci_siren, c.population,
-       p.qpv_code,
+       p.qpv_code, p.qpv_code_typed, p.qpv_source,
        p.qpv_code is not null as in_qpv,
        p.insee_code in (select insee_code from qpv_members) as in_qpv_commune,
        c.is_rural, c.is_frr,
