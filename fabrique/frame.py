@@ -94,7 +94,7 @@ def run() -> None:
 def _meeting_requested() -> bool:
     """Meeting mode, known before the state is resolved (the sidebar must start collapsed)."""
     if binding.url_wins():
-        return st.query_params.get("mode") == "reunion"
+        return binding.url_query().get("mode") == "reunion"
     return binding.values(site.FRAME.name).get("mode") == "reunion"
 
 
@@ -123,7 +123,7 @@ def _viewer(all_opts: Options) -> tuple[Policy, str | None]:
     from . import ui
 
     s = st.session_state
-    token = st.query_params.get(partners.URL_KEY) or s.get(PARTNER_TOKEN)
+    token = binding.url_query().get(partners.URL_KEY) or s.get(PARTNER_TOKEN)
     if token:
         try:
             p = partners.read_token(token, config.partner_secret(), all_opts)

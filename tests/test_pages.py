@@ -100,3 +100,12 @@ def test_a_page_view_is_kept_across_visits_of_other_pages(demo_db, use_db):
     assert not at.exception
     assert dict(at.query_params)["niveau"] == "commune"
     assert any(s.value == "Carte par commune" for s in at.subheader)
+
+
+def test_no_page_reads_or_writes_the_url_itself():
+    """The URL is read and written in one place (fabrique/binding.py): pages read ui.context()."""
+    import re
+    offenders = [p.name for p in (ROOT / "pages").glob("*.py") if re.search(r"query_params", p.read_text())]
+    offenders += [p.name for p in (ROOT / "fabrique").glob("*.py")
+                  if p.name != "binding.py" and re.search(r"st\.query_params", p.read_text())]
+    assert offenders == []
