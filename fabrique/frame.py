@@ -1,7 +1,7 @@
 """The frame around every page (run by app.py): who the viewer is, the state of the view (filters and the
 page's own keys) resolved once, the filter bar, the navigation, and the context handed to the page.
 
-Pages read `ui.context()` (filters, view values, options, policy) and never st.query_params.
+Pages read `ui.context()` (filters, view values, options, policy), never the address bar itself.
 """
 from __future__ import annotations
 
