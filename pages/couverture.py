@@ -64,7 +64,8 @@ def _notice(key: str, raw: str, allowed: str) -> None:
 
 
 url_view = {k: str(st.query_params[k])[:200] for k in VIEW_KEYS if k in st.query_params}
-if url_view != s.get("cov_last_view"):  # first run, pasted link, Back/Forward, a click on the map
+# Also when the page comes back after another one: Streamlit dropped the keys of its widgets meanwhile.
+if url_view != s.get("cov_last_view") or "cov_niveau" not in s:  # first run, pasted link, Back/Forward, map click
     for key, (state_key, allowed, default) in VIEW.items():
         raw = url_view.get(key, default).strip().lower()
         if raw not in allowed:
@@ -141,6 +142,10 @@ else:
         st.selectbox("Famille de contrats", list(FAMILIES), key="cov_famille",
                      format_func=lambda c: FAMILIES[c][0])
     with c2:
+        # Seeded during a run that drew no control (nothing matched the filters), the value would reach the
+        # browser as « none selected » and come back as None: assigning it again right before the control
+        # makes Streamlit send it.
+        s["cov_niveau"] = s["cov_niveau"]
         st.segmented_control("Niveau", list(LEVELS), key="cov_niveau", format_func=LEVELS.get, required=True,
                              on_change=_on_level,
                              help="Regroupement des contrats par région ou par département de leur territoire.")

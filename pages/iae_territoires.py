@@ -72,7 +72,8 @@ def _write_url(niveau: str, zreg: str, zdep: str) -> dict:
 
 
 url_view = {k: str(st.query_params[k])[:200] for k in VIEW_KEYS if k in st.query_params}
-if url_view != s.get("iae_last_view"):  # first run, pasted link, Back/Forward, or a click on the map
+# Also when the page comes back after another one: Streamlit dropped the keys of its widgets meanwhile.
+if url_view != s.get("iae_last_view") or "iae_niveau" not in s:  # first run, pasted link, Back/Forward, map click
     for notice in _view_from_url(url_view):
         st.warning(notice, icon=":material/warning:")
 # The filter bar may have moved under the zoom since (e.g. another région chosen): drop what no longer fits.
