@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import socket
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
@@ -181,6 +182,51 @@ class Session:
             return resp.status, {k.lower(): v for k, v in resp.getheaders()}
         finally:
             conn.close()
+
+    def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None,
+                chunk: int = 1 << 20) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP request with this visitor's cookies and address; returns status, headers, body.
+
+        A server may answer (413, 429) before the whole body is sent and close: the status it sent is
+        still read; 0 means the connection broke without an answer."""
+        u = urlsplit(self.base_url)
+        conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=self.timeout)
+        conn.sock = self._socket()
+        try:
+            conn.putrequest(method, path, skip_accept_encoding=True)
+            all_headers = {"Content-Length": str(len(body)), **(headers or {})}
+            if self.cookies:
+                all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            for k, v in all_headers.items():
+                conn.putheader(k, v)
+            conn.endheaders()
+            try:
+                for i in range(0, len(body), chunk):
+                    conn.send(body[i:i + chunk])
+            except OSError:
+                pass  # answered and closed early: the answer may still be readable
+            try:
+                resp = conn.getresponse()
+                return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+            except (OSError, http.client.HTTPException):
+                return 0, {}, b""
+        finally:
+            conn.close()
+
+    def upload(self, data: bytes, name: str = "fichier.csv", file_id: str | None = None) -> int:
+        """PUT a file to this session as st.file_uploader's frontend does (multipart, XSRF header);
+        returns the HTTP status (204: stored in the server's memory until the session ends)."""
+        if not self.session_id:
+            raise ProtocolError("no session yet: open a page first")
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        u = urlsplit(self.base_url)
+        status, _, _ = self.request(
+            "PUT", f"/_stcore/upload_file/{self.session_id}/{file_id or uuid.uuid4()}", body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": f"{u.scheme}://{u.netloc}",
+             "X-Xsrftoken": self.cookies.get("_streamlit_xsrf", "")})
+        return status
 
     def connect(self) -> None:
         """The browser's first visit, then the websocket with the XSRF token as its second subprotocol.
