@@ -148,7 +148,7 @@ class Visitor(User):
 
     def ready(self) -> bool:
         """False after a broken session: the visitor reloads instead of acting."""
-        if self.session is None or self.session.last is None or self.session._ws is None:
+        if self.session is None or self.session.last is None or not self.session.connected:
             self.open()
             return False
         return True

@@ -250,6 +250,10 @@ class Session:
         except (OSError, websocket.WebSocketException) as exc:
             raise ProtocolError(f"websocket refused: {exc}") from exc
 
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None
+
     def close(self) -> None:
         if self._ws is not None:
             try:

@@ -138,16 +138,22 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def summarise(rows: list[dict], t_from: float | None = None, t_to: float | None = None) -> dict:
-    """Actions, checks, errors and client-seen run times; with a window, only actions started in it."""
+    """Actions, checks, errors and client-seen run times.
+
+    With a window [t_from, t_to] (epoch seconds): only the actions that ended in it, and the throughput
+    is what ended per second of the window (dividing by the span of the actions instead would count
+    the long tail of the last ones, and understate a saturated server)."""
+    end = lambda r: r["t"] + r.get("ms", 0) / 1000  # noqa: E731
     if t_from is not None:
-        rows = [r for r in rows if t_from <= r["t"] <= (t_to or float("inf"))]
+        rows = [r for r in rows if t_from <= end(r) <= t_to]
+        span = t_to - t_from
+    else:
+        span = (max(end(r) for r in rows) - min(r["t"] for r in rows)) if rows else 0
     timed = [r for r in rows if "ms" in r]
     errors = [r for r in rows if r["errors"]]
-    span = (max(r["t"] + r.get("ms", 0) / 1000 for r in rows) - min(r["t"] for r in rows)) if rows else 0
     by_action = {}
     for name in sorted({r["action"] for r in rows}):
-        sub = [r["ms"] / 1000 for r in timed if r["action"] == name]
-        by_action[name] = percentiles(sub)
+        by_action[name] = percentiles([r["ms"] / 1000 for r in timed if r["action"] == name])
     runs = sum(r.get("runs", 0) for r in timed)
     return {
         "actions": len(rows), "checks": sum(r["checks"] for r in rows), "errors": len(errors),
@@ -156,9 +162,17 @@ def summarise(rows: list[dict], t_from: float | None = None, t_to: float | None 
         "run_s": percentiles([r["ms"] / 1000 for r in timed]),
         "by_action": by_action,
         "reruns": runs,
-        "reruns_per_s": round(runs / span, 2) if span else 0,
+        "reruns_per_s": round(runs / span, 2) if span > 0 else 0,
         "kb_per_action": round(statistics.fmean(r["bytes"] for r in timed) / 1024, 1) if timed else 0,
     }
+
+
+def steady_window(rows: list[dict], users: int, spawn_rate: float, seconds: float, warmup: float):
+    """[from, to] in epoch seconds: every user in and past the warm-up, until Locust stops them."""
+    if not rows:
+        return 0.0, 0.0
+    t0 = min(r["t"] for r in rows)  # Locust's first action (it takes a moment to start)
+    return t0 + users / spawn_rate + warmup, t0 + seconds
 
 
 def server_runs(replicas: list[stack.Replica], t_from: float = 0) -> dict:
@@ -206,11 +220,13 @@ def phase(base: str, folder: Path, replicas: list[stack.Replica], nginx_pid: int
             swap_info = {"started_s": round(t0 - t_start, 1), "build_s": round(time.time() - t0, 1)}
         proc.wait()
     rows = read_rows(results)
-    # Steady state: actions started once every user is in (the ramp) and past the warm-up.
-    steady_from = t_start + users / spawn_rate + warmup
+    reruns = sum(r.get("runs", 0) for r in rows)
     out = {"phase": name, "profile": profile, "sessions": users, "seconds": seconds, "spawn_rate": spawn_rate,
-           **summarise(rows), "steady": summarise(rows, steady_from),
+           **summarise(rows), "steady": summarise(rows, *steady_window(rows, users, spawn_rate, seconds, warmup)),
            "server_runs": server_runs(replicas, t_start), "cpu_cores": sampler.cores,
+           "wall_s": round(sampler.wall, 1),
+           # What bounds capacity whatever the machine's other load: the replicas' CPU time per rerun.
+           "server_cpu_s_per_rerun": round(sampler.cores["servers"] * sampler.wall / reruns, 3) if reruns else None,
            "rss_mb": {"max_total": max((m[1] for m in sampler.memory), default=0),
                       "samples": sampler.memory}}
     if swap and new:
@@ -256,7 +272,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                   "people, 10 for stress)")
     ap.add_argument("--processes", type=int, default=0, help="Locust worker processes (0: one process)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--recompute", type=Path, default=None, help="sweep report to summarise again from its logs")
     args = ap.parse_args(argv)
+    if args.recompute:
+        recompute(args.recompute)
+        return 0
 
     ARTIFACTS.mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="fabrique-load-"))
@@ -308,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
                                    served=served, swap=not args.no_swap, processes=args.processes)
             report.update({k: main_phase[k] for k in ("actions", "checks", "errors", "error_samples", "run_s",
                                                        "by_action", "reruns", "reruns_per_s", "kb_per_action",
-                                                       "steady", "server_runs", "cpu_cores", "rss_mb")})
+                                                       "steady", "server_runs", "cpu_cores", "wall_s",
+                                                       "server_cpu_s_per_rerun", "rss_mb")})
             report["swap"] = main_phase.get("swap")
             report["targets"] = targets(report)
     finally:
@@ -317,6 +338,21 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print_summary(report, out)
     return 0
+
+
+def recompute(path: Path) -> None:
+    """Summaries of a sweep report recomputed from the per-action logs its run kept (report["folder"])."""
+    report = json.loads(path.read_text(encoding="utf-8"))
+    folder = Path(report["folder"])
+    for scale in report["scales"].values():
+        for step in scale["steps"]:
+            rows = read_rows(folder / step["phase"] / "actions.jsonl")
+            step.update(summarise(rows))
+            step["steady"] = summarise(rows, *steady_window(rows, step["sessions"], step["spawn_rate"],
+                                                            step["seconds"], 5))
+        scale.update(sweep_summary(scale["steps"]))
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_summary(report, path)
 
 
 def sweep_summary(steps: list[dict]) -> dict:
@@ -356,6 +392,11 @@ def print_summary(report: dict, out: Path) -> None:
         for servers, s in report["scales"].items():
             print(f"{servers} réplica(s) : saturation {s['saturation_reruns_per_s']} exécutions/s "
                   f"(à {s['at_sessions']} sessions) ; p95 > 2 s dès {s['p95_over_2s_from_sessions']} sessions")
+            for step in s["steps"]:
+                st = step["steady"]
+                print(f"  {step['sessions']:>3} sessions : {st['reruns_per_s']} exécutions/s, p50 "
+                      f"{st['run_s'].get('p50')} s, p95 {st['run_s'].get('p95')} s, erreurs {step['errors']}, "
+                      f"CPU {step['cpu_cores']}")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,12 @@ def test_streamlit_config_is_safe():
     assert not (ROOT / ".streamlit" / "secrets.toml").exists()
 
 
+def test_no_forced_full_garbage_collection_after_each_run():
+    """Capacity, not safety: the forced collection cost a third of a replica's CPU (README « Capacité »)."""
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["runner"]["postScriptGC"] is False
+
+
 def test_dockerfile_runs_unprivileged_with_health_check():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "\nUSER fabrique\n" in text
