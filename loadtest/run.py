@@ -334,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
             report["targets"] = targets(report)
     finally:
         report["conditions"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()[:2]]
+        # The per-action logs stay for --recompute; the three databases (20 MB) go.
+        for db in (served, old, new):
+            db.unlink(missing_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print_summary(report, out)
