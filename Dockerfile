@@ -27,4 +27,6 @@ USER fabrique
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"
-CMD ["python", "-m", "fabrique.serve", "--server.port=8501", "--server.address=0.0.0.0"]
+# One replica per container and per core; several behind deploy/nginx/fabrique.conf (sticky sessions,
+# limits, security headers). The code of an image never changes: no file watcher.
+CMD ["python", "-m", "fabrique.serve", "--server.port=8501", "--server.address=0.0.0.0", "--server.fileWatcherType=none"]

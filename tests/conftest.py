@@ -18,6 +18,15 @@ def tiny_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_open_db(tmp_path_factory) -> Path:
+    """The tiny records built as a demonstration set: a visitor without a link is staff there (the roles
+    apply to imported data), which is what the link-less load and proxy tests need."""
+    path = tmp_path_factory.mktemp("tiny-open") / "tiny.duckdb"
+    build.build(tiny_records(), kind="demo", db_path=path, data_date="2023-12-31", archive=False)
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build.build(demo.generate(), kind="demo", db_path=path, data_date="2026-10-31", archive=False)

@@ -2,7 +2,7 @@
 
 Every session checks the figure it is shown against a direct DuckDB query; after the swap each
 session must show the new data on its next rerun, with no error and no "database locked". Server
-memory is sampled throughout. Reduced size in `make test`; `make load` runs 20 sessions for 60 s
+memory is sampled throughout. Reduced size in `make test`; `make load-browser` runs 20 sessions for 60 s
 (LOAD_SESSIONS, LOAD_SECONDS).
 
 Sessions arrive one per LOAD_RAMP seconds (1 s), as visitors do, rather than all in the same
@@ -314,7 +314,7 @@ def test_concurrent_sessions_survive_a_database_swap(tmp_path_factory):
         # Own thread: the session's sync Playwright (other browser tests) must not see this event loop.
         box = {}
         worker = threading.Thread(target=lambda: box.update(
-            result=asyncio.run(run_load(base, served, replacement, pid, artefacts / "load_report.json", run_log))))
+            result=asyncio.run(run_load(base, served, replacement, pid, artefacts / "load_browser_report.json", run_log))))
         worker.start()
         worker.join()
         result = box["result"]
