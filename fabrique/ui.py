@@ -61,7 +61,8 @@ def staff_form(session_key: str) -> None:
         password = st.text_input("Mot de passe de l'équipe Avise", type="password",
                                  max_chars=auth.MAX_PASSWORD_LENGTH)
         if st.form_submit_button("Se connecter"):
-            attempt = auth.sign_in(password, stored, st.context.ip_address)
+            ip = st.context.ip_address   # None on this machine; a string otherwise (a proxy may hide it)
+            attempt = auth.sign_in(password, stored, ip if isinstance(ip, str) else None)
             if attempt.ok:
                 st.session_state[session_key] = auth.StaffSession(time.time())
                 st.rerun()
