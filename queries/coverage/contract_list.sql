@@ -11,6 +11,7 @@
 -- département.
 -- grain: one row per contract of $family
 -- params: $family, $perimetre, $seuil, $zone_reg, $zone_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: territory level=contract main=projects_n groups=dep_code
 select *
 from contract_list($family, $perimetre, $seuil, $zone_reg, $zone_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
 order by dep_code, contract_name, contract_id
