@@ -6,7 +6,6 @@
 -- grain: one row per (family, territory); $level: 'france' (one territory: the perimeter), 'reg', 'dep';
 -- $family: one family code, or null for all
 -- params: $level, $family, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
--- disclosure: aggregate
 select case family when 'ruralite' then 'crte' else family end as family, family_name, unit_name,
        territory_code, territory_name, covered_n, contracts_n, uncovered_n, coverage_pct,
        map_dep_code, lon_min, lon_max, lat_min, lat_max
