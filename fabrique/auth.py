@@ -118,7 +118,8 @@ def sign_in(password: str, stored_hash: str | None, address: str | None,
     address = address or "local"
     until = throttle.locked_until(address)
     if until is not None:
-        log.warning("Tentative de connexion refusée pendant le blocage (adresse %s).", address)
+        # info, not warning: the lockout itself is logged once; a guesser hammering must not flood the log.
+        log.info("Tentative de connexion refusée pendant le blocage (adresse %s).", address)
         return Attempt(False, _wait_message(until, throttle._clock()))
     if password and len(password) > MAX_PASSWORD_LENGTH:
         reason = f"mot de passe de plus de {MAX_PASSWORD_LENGTH} caractères"
