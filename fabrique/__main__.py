@@ -5,7 +5,9 @@
     python -m fabrique import FILE... [--partial] [--allow-empty] [--db PATH] [--report CSV]
     python -m fabrique import-gal FILE [--db PATH] [--report CSV]
     python -m fabrique template OUT.xlsx [--schema schema.json]
-    python -m fabrique lien --reg 53 --expire 2027-06-30 [--base-url URL]   signed partner link
+    python -m fabrique lien --reg 53 --expire 2027-06-30 [--base-url URL]   signed partner link (recorded)
+    python -m fabrique liens [--db PATH]                                   issued partner links
+    python -m fabrique revoquer ID [--db PATH]                             revoke one partner link
     python -m fabrique mot-de-passe                                        hash for the admin password
 """
 from __future__ import annotations
@@ -141,24 +143,63 @@ def _lien(args) -> int:
         if unknown:
             print(f"Code de {what} inconnu : {', '.join(unknown)}.", file=sys.stderr)
             return 2
+    register = partners.LinkRegister(config.links_path(path))
     try:
-        token = partners.create_token(config.partner_secret() or "", expires=expires, regs=regs, deps=deps,
-                                      structures=structures, label=args.libelle or "")
-    except partners.PartnerLinkError as exc:
+        token, record = register.issue(config.partner_secret() or "", expires=expires, regs=regs, deps=deps,
+                                       structures=structures, label=args.libelle or "")
+    except (partners.PartnerLinkError, partners.RegisterError, OSError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     print(f"{args.base_url.rstrip('/')}/?{urlencode({partners.URL_KEY: token})}")
+    print(f"Lien {record.jti} enregistré dans {register.path} (révocation : python -m fabrique revoquer "
+          f"{record.jti}).", file=sys.stderr)
+    return 0
+
+
+def _liens(args) -> int:
+    from . import partners
+
+    register = partners.LinkRegister(config.links_path(args.db))
+    try:
+        links = register.links()
+    except partners.RegisterError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if not links:
+        print(f"Aucun lien enregistré ({register.path}).")
+    status = {"active": "actif", "expired": "expiré", "revoked": "révoqué"}
+    for link in sorted(links, key=lambda k: k.issued_at):
+        where = ",".join(link.regs + link.deps + link.structures)
+        print(f"{link.jti}\t{status[link.status()]}\t{link.expires}\t{where}\t{link.label}")
+    return 0
+
+
+def _revoquer(args) -> int:
+    from . import partners
+
+    register = partners.LinkRegister(config.links_path(args.db))
+    try:
+        known = register.get(args.id) is not None
+        register.revoke(args.id)
+    except (partners.RegisterError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Lien {args.id} révoqué" + ("." if known else " (identifiant absent du registre : enregistré comme révoqué)."))
     return 0
 
 
 def _password(args) -> int:
     import getpass
 
-    from . import partners
+    from . import auth, partners
 
     password = getpass.getpass("Mot de passe administrateur : ")
     if len(password) < 12:
         print("Choisissez au moins 12 caractères.", file=sys.stderr)
+        return 2
+    if len(password) > auth.MAX_PASSWORD_LENGTH:
+        print(f"Choisissez au plus {auth.MAX_PASSWORD_LENGTH} caractères (les mots de passe plus longs sont refusés "
+              "à la connexion).", file=sys.stderr)
         return 2
     if getpass.getpass("Confirmez : ") != password:
         print("Les deux saisies diffèrent.", file=sys.stderr)
@@ -211,6 +252,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-url", default="http://localhost:8501", help="adresse publique du tableau de bord")
     p.add_argument("--db", type=Path)
     p.set_defaults(func=_lien)
+
+    p = sub.add_parser("liens", help="lister les liens partenaires émis (identifiant, état, expiration)")
+    p.add_argument("--db", type=Path)
+    p.set_defaults(func=_liens)
+
+    p = sub.add_parser("revoquer", help="révoquer un lien partenaire par son identifiant")
+    p.add_argument("id")
+    p.add_argument("--db", type=Path)
+    p.set_defaults(func=_revoquer)
 
     p = sub.add_parser("mot-de-passe", help="calculer l'empreinte du mot de passe administrateur")
     p.set_defaults(func=_password)

@@ -52,3 +52,27 @@ def admin_password_hash() -> str | None:
 def run_log_path() -> str | None:
     """File of the optional script-run log (FABRIQUE_RUN_LOG, off when unset)."""
     return os.environ.get("FABRIQUE_RUN_LOG") or None
+
+
+def links_path(db: Path | None = None) -> Path:
+    """Register of issued partner links and their revocations (FABRIQUE_LINKS, else liens.json beside the
+    database, or beside `db`): outside the database file, so that rebuilds and imports keep it."""
+    return Path(os.environ.get("FABRIQUE_LINKS") or Path(db or db_path()).parent / "liens.json")
+
+
+# Limits of the staff sign-in (environment FABRIQUE_<NAME>, else secrets, else these defaults).
+SIGN_IN_DEFAULTS = {
+    "login_max_failures": 20,         # failures from all clients within the window before everyone waits
+    "login_max_failures_address": 5,  # failures from one address within the window before it waits
+    "login_window_seconds": 900,      # sliding window in which failures are counted
+    "login_lockout_seconds": 900,     # how long attempts are refused once a limit is reached
+}
+
+
+def sign_in_limit(name: str) -> int:
+    """A limit of the staff sign-in (see SIGN_IN_DEFAULTS); an unreadable value falls back to the default."""
+    try:
+        value = int(setting(name) or SIGN_IN_DEFAULTS[name])
+    except (TypeError, ValueError):
+        value = SIGN_IN_DEFAULTS[name]
+    return max(1, value)

@@ -126,9 +126,14 @@ def _viewer(all_opts: Options) -> tuple[Policy, str | None]:
     token = binding.url_query().get(partners.URL_KEY) or s.get(PARTNER_TOKEN)
     if token:
         try:
-            p = partners.read_token(token, config.partner_secret(), all_opts)
+            revoked = partners.LinkRegister(config.links_path()).revoked()
+            p = partners.read_token(token, config.partner_secret(), all_opts, revoked)
         except partners.PartnerLinkError as exc:
             ui.refuse(str(exc))
+        except partners.RegisterError as exc:
+            log.error("%s", exc)
+            ui.refuse("Les liens partenaires sont momentanément indisponibles. Réessayez plus tard ou "
+                      "prévenez l'équipe Avise.")
         s[PARTNER_TOKEN] = token
         return Policy(policy.PARTNER, p), token
     if config.setting("require_link"):

@@ -16,6 +16,8 @@ Each read query declares its disclosure in its header (`-- disclosure: ...`, see
     territory main=projects_n groups=dep_code,epci_siren [level=$level] [drop=aci_n,ei_n]
                                     one row per territory below the département
     rows                            one row per project: refused to protected viewers
+    aggregate keep=abandon_reason   a column named like a hidden field that is a category here, not free text
+Every read query declares one (tests/test_disclosure.py): a query without it is a failing test.
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class Disclosure:
     groups: tuple[str, ...] = ()              # columns whose groups have a total visible elsewhere
     level: str | None = None                  # fixed level, or '$param' read from the params
     drop: tuple[str, ...] = ()                # breakdown columns not shown to protected viewers
+    keep: tuple[str, ...] = ()                # HIDDEN_FIELDS that are categories in this result
 
     @classmethod
     def parse(cls, sql: str) -> "Disclosure | None":
@@ -58,7 +61,8 @@ class Disclosure:
                 kw = dict(w.split("=", 1) for w in words[1:])
                 return cls(kind=words[0], main=kw.get("main"),
                            groups=tuple(g for g in kw.get("groups", "").split(",") if g),
-                           level=kw.get("level"), drop=tuple(d for d in kw.get("drop", "").split(",") if d))
+                           level=kw.get("level"), drop=tuple(d for d in kw.get("drop", "").split(",") if d),
+                           keep=tuple(k for k in kw.get("keep", "").split(",") if k))
         return None
 
     def applies(self, params: dict) -> bool:
@@ -90,7 +94,7 @@ class Policy:
             return df
         if disclosure.kind == "rows":
             raise Refused("Ces données détaillées (une ligne par projet) ne sont pas accessibles depuis ce lien.")
-        out = df.drop(columns=[c for c in HIDDEN_FIELDS if c in df.columns])
+        out = df.drop(columns=[c for c in HIDDEN_FIELDS if c in df.columns and c not in disclosure.keep])
         if disclosure.applies(params):
             out = out.drop(columns=[c for c in disclosure.drop if c in out.columns])
             out = protect(out, disclosure.main, disclosure.groups)

@@ -41,11 +41,14 @@ def access_page() -> None:
         "Ce tableau de bord présente les indicateurs du réseau Fabrique à initiatives (Avise). "
         "**Il s'ouvre avec un lien partenaire** (collectivités, financeurs : demandez votre lien à l'équipe "
         "Avise, il donne accès aux chiffres de votre territoire) **ou avec le mot de passe de l'équipe Avise.**")
+    st.markdown("Vous aviez un lien partenaire ? Rouvrez-le tel qu'il vous a été envoyé : l'adresse complète "
+                "contient `?lien=` suivi d'une longue suite de caractères.")
     staff_form(STAFF_SESSION)
 
 
 def staff_form(session_key: str) -> None:
-    """Sign-in form for Avise staff (refused when the deployment has no password configured)."""
+    """Sign-in form for Avise staff (refused when the deployment has no password configured). Attempts go
+    through the process-wide throttle of fabrique.auth (per address and for everyone)."""
     from . import auth
 
     stored = config.admin_password_hash()
@@ -54,14 +57,32 @@ def staff_form(session_key: str) -> None:
                 "configuré (FABRIQUE_ADMIN_PASSWORD_HASH).", icon=":material/lock:")
         return
     with st.form("connexion_equipe"):
+        # max_chars bounds the box in the browser; auth.sign_in checks the length again (a client can lie).
         password = st.text_input("Mot de passe de l'équipe Avise", type="password",
                                  max_chars=auth.MAX_PASSWORD_LENGTH)
         if st.form_submit_button("Se connecter"):
-            if auth.check(password, stored):
+            ip = st.context.ip_address   # None on this machine; a string otherwise (a proxy may hide it)
+            attempt = auth.sign_in(password, stored, ip if isinstance(ip, str) else None)
+            if attempt.ok:
                 st.session_state[session_key] = auth.StaffSession(time.time())
                 st.rerun()
-            time.sleep(1)  # slows down guessing
-            st.error("Mot de passe incorrect.", icon=":material/error:")
+            st.error(attempt.message, icon=":material/error:")
+
+
+def staff_only(ctx) -> None:
+    """Gate of the administration screens: a signed-in staff session, even on the demo (where every visitor
+    sees everything, but importing data or issuing partner links needs the password)."""
+    from .frame import STAFF_SESSION
+
+    if not ctx.staff:
+        refuse("Cet écran est réservé à l'équipe Avise.")
+    if st.session_state.get(STAFF_SESSION) is None:
+        st.info("Cet écran d'administration demande le mot de passe de l'équipe Avise, même sur le jeu de "
+                "démonstration. Sans mot de passe configuré, la ligne de commande reste disponible "
+                "(`python -m fabrique --help`).", icon=":material/lock:")
+        staff_form(STAFF_SESSION)
+        footer()
+        st.stop()
 
 
 def partner_options(opts: Options, p: Perimeter) -> Options:
@@ -101,8 +122,14 @@ def partner_banner(ctx) -> None:
 
 
 def public_banner() -> None:
+    from .frame import STAFF_SESSION
+
     st.info("**Vue publique** : chiffres agrégés ; les effectifs de 1 ou 2 sous le département sont masqués "
-            "et le détail des projets n'est pas affiché.", icon=":material/public:")
+            "et le détail des projets n'est pas affiché. Partenaires : ouvrez le lien que l'équipe Avise vous a "
+            "envoyé pour voir les chiffres de votre territoire.", icon=":material/public:")
+    # The public view replaces the access page: the staff sign in from here.
+    with st.expander("Équipe Avise : se connecter", icon=":material/login:"):
+        staff_form(STAFF_SESSION)
 
 
 # ---------------------------------------------------------------- sidebar: navigation, filters, link
@@ -129,8 +156,8 @@ def sidebar(ctx, pages: list, link_query: dict[str, str]) -> None:
         filter_bar(ctx, compact=False)
         copy_link(ctx)
         meeting_toggle(ctx)
-        if ctx.staff and not ctx.demo:
-            from .frame import STAFF_SESSION
+        from .frame import STAFF_SESSION
+        if ctx.staff and STAFF_SESSION in st.session_state:   # signed in (on the demo too, for the admin)
             if st.button("Se déconnecter", icon=":material/logout:"):
                 st.session_state.pop(STAFF_SESSION, None)
                 st.rerun()

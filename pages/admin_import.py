@@ -1,20 +1,17 @@
 """Importer des données (administration): upload, preview every problem, confirm, archives."""
-import datetime as dt
 import time
-from urllib.parse import urlencode
 
 import streamlit as st
 
-from fabrique import admin, build, config, data, export, fmt, importer, partners, ui
+from fabrique import admin, build, export, fmt, importer, link_admin, ui
 
 ui.header("Importer des données", "Remplacer les données du réseau par un nouveau fichier",
           "Une importation est un instantané complet : elle remplace toutes les structures, tous les projets et "
           "toute l'activité. La base précédente est archivée et reste en place tant que la nouvelle n'est pas complète.")
 
-# Only staff reach this page (fabrique.site: roles); the frame signs staff in and out.
+# Only staff reach this page (fabrique.site: roles), and only signed in, even on the demo (ui.staff_only).
 ctx = ui.context()
-if not ctx.staff:
-    ui.refuse("Cet écran est réservé à l'équipe Avise.")
+ui.staff_only(ctx)
 
 def _wait(job: admin.Validation, what: str):
     """The validation's result, waited for without holding the interpreter: it runs in a worker process.
@@ -127,35 +124,7 @@ if gal_file:
                 st.success(f"{res.row_counts['leader_gal']} GAL chargés ({res.row_counts['leader_communes']} "
                            "communes).")
 
-st.subheader("Créer un lien partenaire", anchor=False)
-if not config.partner_secret():
-    st.info("Liens partenaires désactivés : aucun secret configuré (FABRIQUE_PARTNER_SECRET ou clé "
-            "partner_secret des secrets).", icon=":material/lock:")
-else:
-    opts = data.options()
-    with st.form("lien_partenaire"):
-        st.caption("Le lien verrouille le périmètre choisi (région, département ou structure) jusqu'à la date "
-                   "d'expiration ; le partenaire ne peut ni l'élargir, ni voir le détail des projets.")
-        regs = st.multiselect("Régions", list(opts.regions), format_func=opts.regions.get,
-                              placeholder="Aucune région", select_all=False)
-        deps = st.multiselect("Départements", list(opts.departments),
-                              format_func=lambda d: f"{d} – {opts.departments[d][0]}", placeholder="Aucun département",
-                              select_all=False)
-        structures = st.multiselect("Structures", list(opts.structures), format_func=opts.structures.get,
-                                    placeholder="Aucune structure", select_all=False)
-        label = st.text_input("Nom du partenaire (affiché sur le tableau de bord)")
-        expires = st.date_input("Valable jusqu'au", value=dt.date.today() + dt.timedelta(days=180),
-                                min_value=dt.date.today(), format="DD/MM/YYYY")
-        if st.form_submit_button("Créer le lien"):
-            try:
-                token = partners.create_token(config.partner_secret(), expires=expires, regs=tuple(regs),
-                                              deps=tuple(deps), structures=tuple(structures), label=label)
-            except partners.PartnerLinkError as exc:
-                st.error(str(exc))
-            else:
-                base = (st.context.url or "").rsplit("/", 1)[0]
-                st.success("Lien créé. Copiez-le avec l'icône à droite du cadre.", icon=":material/link:")
-                st.code(f"{base}/?{urlencode({partners.URL_KEY: token})}", language=None, wrap_lines=True)
+link_admin.section()
 
 st.subheader("Archives des bases précédentes", anchor=False)
 archived = admin.archives()

@@ -113,7 +113,10 @@ else:
                  key="abandon_by_stage",
                  caption="Projets abandonnés à l'étape ÷ projets ayant atteint l'étape.")
     with right:
-        if reasons.empty:
+        if ctx.protected:
+            st.caption("Les motifs d'abandon sont saisis librement par les structures : ils ne sont pas "
+                       "affichés dans une vue partenaire ou publique.")
+        elif reasons.empty:
             st.caption("Aucun projet de ces cohortes n'a été abandonné.")
         else:
             reason_labels = {"abandon_reason": "Motif d'abandon", "abandons_n": "Projets abandonnés",

@@ -15,6 +15,7 @@
 -- grain: one row per (family, territory); $level: 'france' (one territory: the perimeter), 'reg', 'dep';
 -- $family: one family code, or null for all
 -- params: $level, $family, $perimetre, $seuil, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 select * exclude (family_order)
 from coverage_rates($level, $family, $perimetre, $seuil, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
 order by family_order, territory_code

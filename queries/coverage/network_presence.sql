@@ -8,6 +8,8 @@
 -- are not counted); lon, lat: their population-weighted centroid.
 -- grain: one row per territory of $level ('dep': département, 'epci': EPCI)
 -- params: $level, $year_to, $regs, $deps, $structure_ids, $status
+-- EPCI rows carry no project count (structures are public): nothing to mask.
+-- disclosure: aggregate
 with active as (
     select s.structure_id, s.name
     from scoped_structures($regs, $deps, $structure_ids, $status, $year_to) s

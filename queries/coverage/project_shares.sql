@@ -7,6 +7,7 @@
 -- QPV code, to show beside every QPV figure (the QPV code is optional in the import template).
 -- grain: one row per zoning
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with projects as (
     select project_id, in_qpv, in_qpv_commune, in_contrat_ville, is_acv
     from period_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)

@@ -4,6 +4,7 @@
 -- last complete year, within [year_min, year_max]; a year after last_complete_year is partial.
 -- grain: one row
 -- params: none
+-- disclosure: aggregate
 with years as (
     select joined_year as y from structures
     union all select detected_year from project_facts

@@ -6,9 +6,10 @@
 -- whole perimeter; EPCI and communes only when they have a project. A project counts where it lies, so
 -- an EPCI that crosses a département line only counts its projects inside the zoomed département.
 -- The four island communes outside any EPCI stand for themselves at EPCI level.
--- grain: one row per territory of level $level ('reg', 'dep', 'epci', 'commune')
+-- grain: one row per territory of level $level ('reg', 'dep', 'epci', 'commune'); epci_siren: the EPCI of a
+-- commune (commune level only)
 -- params: $level, $zoom_reg, $zoom_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
--- disclosure: territory level=$level main=projects_n groups=dep_code drop=aci_n,ei_n,etti_n,ai_n,eiti_n
+-- disclosure: territory level=$level main=projects_n groups=dep_code,epci_siren drop=aci_n,ei_n,etti_n,ai_n,eiti_n
 with perimeter_deps as (
     select dep_code, reg_code
     from departments
@@ -40,19 +41,21 @@ extents as (
     group by all
 ),
 territories as (
-    select reg_code as code, reg_name as name, reg_code, null as dep_code, population, null::double as lon, null::double as lat
+    select reg_code as code, reg_name as name, reg_code, null as dep_code, null as epci_siren, population,
+           null::double as lon, null::double as lat
     from regions where $level = 'reg'
     union all
-    select dep_code, dep_name, reg_code, dep_code, population, null, null
+    select dep_code, dep_name, reg_code, dep_code, null, population, null, null
     from departments where $level = 'dep'
     union all
-    select epci_siren, epci_name, reg_code, dep_code, population, lon, lat
+    select epci_siren, epci_name, reg_code, dep_code, null, population, lon, lat
     from epci where $level = 'epci'
     union all
-    select insee_code, commune_name || ' (hors EPCI)', reg_code, dep_code, population, lon, lat
+    select insee_code, commune_name || ' (hors EPCI)', reg_code, dep_code, null, population, lon, lat
     from communes where $level = 'epci' and epci_siren is null
     union all
-    select insee_code, commune_name, reg_code, dep_code, population, lon, lat
+    -- a commune's EPCI: its total is shown at EPCI level, so it is a group for the disclosure rule
+    select insee_code, commune_name, reg_code, dep_code, epci_siren, population, lon, lat
     from communes where $level = 'commune'
 ),
 counts as (
@@ -81,6 +84,7 @@ listed as (
 final as (
     select t.code, t.name,
            coalesce(t.dep_code, e.dep_code) as dep_code,
+           t.epci_siren,
            t.population,
            coalesce(t.lon, (e.lon_min + e.lon_max) / 2) as lon,
            coalesce(t.lat, (e.lat_min + e.lat_max) / 2) as lat,

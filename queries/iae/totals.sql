@@ -3,6 +3,7 @@
 -- inhabitants of the perimeter (population of its départements).
 -- grain: one row
 -- params: $zoom_reg, $zoom_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with perimeter_deps as (
     select dep_code, reg_code, population
     from departments

@@ -2,6 +2,7 @@
 -- (studies_n are the studies the structures declare, partners_n the partners each declares).
 -- grain: one row per (structure_id, year)
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status
+-- disclosure: aggregate
 with scoped as (
     select * from scoped_structures($regs, $deps, $structure_ids, $status, $year_to)
 ),

@@ -1,6 +1,7 @@
 -- How many rows each download holds, without loading them (the files are built on click).
 -- grain: one row
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with projects as (
     select count(*) as projects_n
     from followed_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)

@@ -1,6 +1,7 @@
 -- Files the database was built from, with what each holds and its SHA-256 fingerprint.
 -- grain: one row per file
 -- params: none
+-- disclosure: aggregate
 with described(file, description) as (
     values
     ('reference/communes.csv', 'Communes (COG 2026) : population municipale, centroïde, EPCI (Etalab, découpage administratif 6.0.0)'),

@@ -1,6 +1,7 @@
 -- Rows of each table of the database at the last build (the records and the reference tables).
 -- grain: one row per table
 -- params: none
+-- disclosure: aggregate
 with labelled(tbl, label, position) as (
     values
     ('structures', 'Structures porteuses', 1),

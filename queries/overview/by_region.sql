@@ -3,6 +3,7 @@
 -- creation; creations_n: same figure, former name). A structure covering two régions counts in both.
 -- grain: one row per région with a structure or a project
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with structures_in as (
     select sd.reg_code, count(distinct s.structure_id) as structures_n
     from scoped_structures($regs, $deps, $structure_ids, $status, $year_to) s

@@ -5,6 +5,7 @@
 -- (exit_year, null: still in it).
 -- grain: one row per structure active at some time in the period
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with scoped as (
     select s.*
     from scoped_structures($regs, $deps, $structure_ids, $status, $year_to) s

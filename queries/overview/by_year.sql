@@ -7,6 +7,7 @@
 -- is_partial: the year is not over at the data date (mark it: dotted segment, hatched bar, note).
 -- grain: one row per year of the period
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with years as (
     select unnest(range($year_from, $year_to + 1)) as year
 ),

@@ -9,6 +9,7 @@
 -- the same figures under their former names (kept until the pages switch).
 -- grain: one row per period ('current', 'previous')
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with periods as (
     select 'current' as period, $year_from as y_from, $year_to as y_to
     union all

@@ -1,6 +1,8 @@
 -- Why projects of the cohorts were abandoned: abandoned projects by reason and share of all abandons.
 -- grain: one row per abandonment reason given at least once
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- abandon_reason is a category of the import template (schema.ABANDON_REASONS), not free text.
+-- disclosure: aggregate
 with final as (
     select coalesce(abandon_reason, 'non renseigné') as abandon_reason,
            count(*) as abandons_n,

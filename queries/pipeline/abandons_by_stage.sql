@@ -2,6 +2,7 @@
 -- and the abandonment rate (abandoned at the step ÷ reached the step).
 -- grain: one row per step at which a project can stop (stage_order steps before creation: détection … amorçage)
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with final as (
     select s.stage_rank, s.stage,
            count(c.project_id) filter (where c.reached_rank = s.stage_rank and c.is_abandoned) as abandoned_n,

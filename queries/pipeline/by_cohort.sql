@@ -4,6 +4,7 @@
 -- year is not over at the data date. studies_n, creations_n: same figures, former names.
 -- grain: one row per cohort year (year of detection) with at least one project
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with final as (
     select detected_year as cohort_year,
            count(*) as detections_n,

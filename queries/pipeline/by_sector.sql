@@ -3,6 +3,7 @@
 -- figures, former names).
 -- grain: one row per sector with at least one project detected in the period
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with final as (
     select sector,
            count(*) as detections_n,

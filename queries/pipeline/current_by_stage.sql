@@ -1,6 +1,7 @@
 -- Where the projects of the cohorts stand today: their current stage, "abandonné" included.
 -- grain: one row per stage of stage_order (all seven, zero when no project is there)
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with final as (
     select s.stage_rank, s.stage,
            count(c.project_id) as projects_n,

@@ -7,6 +7,7 @@
 -- creations_n are the same figures under their former names. Stages compare through stage_order ranks.
 -- grain: one row
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with final as (
     select count(*) as detections_n,
            count(*) filter (where reached_rank >= stage_rank('etude')) as studies_n,

@@ -3,6 +3,7 @@
 -- it was abandoned).
 -- grain: one row per step of the path (stage_order.is_step: détection … créé, "abandonné" is an exit)
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with final as (
     select s.stage_rank, s.stage,
            count(c.project_id) as reached_n,

@@ -7,6 +7,7 @@
 -- studies_n, partners_n, creations_n: same figures, former names.
 -- grain: one row per year
 -- params: $structure_id, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with structure as (
     select joined_year, appellation_year, exit_year from structures where structure_id = $structure_id
 ),

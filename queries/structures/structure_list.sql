@@ -5,6 +5,7 @@
 -- creations count in their year of creation. Project counts follow every project filter.
 -- grain: one row per structure active at some time in the period
 -- params: $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with scoped as (
     select s.*,
            status_at(s.joined_year, s.appellation_year, s.exit_year,

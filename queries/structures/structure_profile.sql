@@ -3,6 +3,7 @@
 -- (56)' and the régions).
 -- grain: one row (none when $structure_id is unknown)
 -- params: $structure_id
+-- disclosure: aggregate
 with territory as (
     select string_agg(d.dep_name || ' (' || sd.dep_code || ')', ', ' order by sd.dep_code) as departments,
            string_agg(distinct r.reg_name, ', ' order by r.reg_name) as regions

@@ -2,6 +2,7 @@
 -- them on a map, and the extent of their communes' centroids frames that map.
 -- grain: one row per dep_code covered by $structure_id
 -- params: $structure_id
+-- disclosure: aggregate
 with covered as (
     select dep_code, reg_code from structure_departments where structure_id = $structure_id
 ),

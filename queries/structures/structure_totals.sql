@@ -4,6 +4,7 @@
 -- creations_n: same figures, former names.
 -- grain: one row
 -- params: $structure_id, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
+-- disclosure: aggregate
 with activity as (
     select sum(creativity_sessions) as sessions_n, sum(opportunity_studies) as studies_n,
            sum(partners) filter (where year = $year_to) as partners_n

@@ -2,6 +2,7 @@
 -- period (network presence), within the selected régions and départements.
 -- grain: one row per dep_code covered
 -- params: $year_to, $regs, $deps, $structure_ids, $status
+-- disclosure: aggregate
 with covered as (
     select sd.dep_code, count(*) as structures_n, string_agg(s.name, ', ' order by s.name) as structure_names
     from scoped_structures($regs, $deps, $structure_ids, $status, $year_to) s
