@@ -88,7 +88,8 @@ LABELS = {
     "partners_n": "Partenaires mobilisés",
     # carnet de projets (queries/carnet/projects.sql)
     "qpv_name": "Quartier prioritaire (QPV)",
-    "ville_names": "Contrat de ville (EPCI comptant un QPV)",
+    "ville_names": "Contrat de ville atteint (projet dans un de ses QPV)",
+    "contrat_ville_name": "Contrat de ville de la commune (EPCI, EPT ou Paris comptant un QPV)",
     "ruralite_names": "CRTE à dominante rurale",
     "leader_names": "GAL LEADER",
 }

@@ -7,6 +7,7 @@
 -- $text and $tokens are normalised by fabrique.territory.normalize (the same rule as name_norm);
 -- $code is the text as typed, upper case.
 -- grain: one row per matching territory, at most $limit
+-- disclosure: aggregate
 -- params: $text, $tokens, $code, $levels, $limit
 with scored as (
     select t.*,
