@@ -106,6 +106,8 @@ class Context:
     demo: bool = False
     source: str = SOURCE
     vintages: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # What the file holds, when it is not the projects-and-activity export (e.g. the carnet's created projects)
+    contents: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def of(cls, described: list[tuple[str, str]], info: dict[str, dict[str, str]],
@@ -141,6 +143,9 @@ class Context:
             ("Source", self.source),
         ]
         out += [(f"Filtre · {k}", v) for k, v in self.filters]
+        if self.contents is not None:
+            out[0] = ("Fichier", "Indicateurs du réseau Fabrique à initiatives")
+            return out + list(self.contents) + [(f"Millésime · {k}", v) for k, v in self.vintages]
         out += [
             ("Projets exportés", "Projets suivis pendant la période : détectés au plus tard la dernière année, "
                                  "ni créés ni abandonnés avant la première ; tous les filtres s'appliquent."),

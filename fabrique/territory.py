@@ -52,15 +52,18 @@ SOURCES = {
 }
 ZONING_SOURCES = {
     "qpv": "ANCT, quartiers prioritaires 2024",
-    "ville": "EPCI comptant au moins un QPV : approximation usuelle des contrats de ville 2024-2030 "
-             "(aucune liste ouverte des signataires)",
-    "ruralite": "ANCT, CRTE (liste fin 2022) ; à dominante rurale : au moins la moitié de la population "
-                "municipale dans des communes rurales (grille de densité, niveaux 5 à 7)",
+    "ville": "ANCT (QPV 2024) ; unité du contrat : EPCI, ou EPT et Paris, comptant un QPV (approximation)",
+    "ruralite": "ANCT, CRTE (liste fin 2022) ; INSEE, grille de densité",
     "frr": "France ruralités revitalisation, classement du 10 juillet 2025",
-    "leader": "Périmètres des GAL importés, aucune liste nationale ouverte (jeu de démonstration : GAL fictifs)",
+    "leader": "Périmètres des GAL importés (jeu de démonstration : GAL fictifs)",
     "pvd": "ANCT, Petites villes de demain (liste d'avril 2026)",
     "acv": "ANCT, Action cœur de ville (liste de juillet 2025)",
 }
+# The rules behind the sources above, said once under the section.
+ZONING_RULES = ("Contrat de ville 2024-2030 : faute de liste ouverte des signataires, l'EPCI qui compte un QPV, ou "
+                "dans la Métropole du Grand Paris l'EPT ou Paris (approximation usuelle). CRTE à dominante rurale : "
+                "au moins la moitié de la population en communes rurales (grille de densité, niveaux 5 à 7). "
+                "LEADER : pas de liste nationale ouverte des GAL ; elle s'importe.")
 # Families whose zones are single communes: listed as communes, not as contracts.
 COMMUNE_FAMILIES = ("frr", "pvd", "acv")
 
@@ -118,6 +121,7 @@ class Match:
     name: str
     label: str           # what the search box shows: name, level and where
     population: int | None
+    dep_codes: tuple[str, ...] = ()     # the départements it lies in (a partner's search keeps its own)
 
     def query(self) -> dict[str, str]:
         return {URL_LEVEL: self.level, URL_CODE: self.code}
@@ -142,7 +146,8 @@ def search(text: str, limit: int = 10, *, run: Runner) -> list[Match]:
         "levels": vocab.LEVELS.codes, "limit": max(1, min(int(limit), MAX_MATCHES)),
     })
     return [Match(r.level, r.code, r.name, f"{r.name} — {_where(r.level, r.code, r.reg_name, r.dep_name, r.dep_code)}",
-                  None if pd.isna(r.population) else int(r.population))
+                  None if pd.isna(r.population) else int(r.population),
+                  tuple(r.dep_codes) if r.dep_codes is not None else ())
             for r in rows.itertuples()]
 
 
@@ -361,11 +366,16 @@ def _trend(kind: str, now, before, period: str) -> str | None:
     return f"{_signed((float(now) / float(before) - 1) * 100, 1)} % depuis {period}"
 
 
-def facts_table(facts: Iterable[Fact]) -> pd.DataFrame:
-    """Facts as a four-column table (what the page prints): figure, value, details, source."""
+def facts_table(facts: Iterable[Fact]) -> tuple[pd.DataFrame, str | None]:
+    """Facts as a table (what the page prints): figure, value, details, source; when every fact has the same
+    source, the table leaves the column out and that source is returned to be said once under it."""
     facts = list(facts)
-    return pd.DataFrame({"Indicateur": [f.label for f in facts], "Valeur": [f.value for f in facts],
-                         "Précisions": [f.note for f in facts], "Source": [f.source for f in facts]})
+    table = pd.DataFrame({"Indicateur": [f.label for f in facts], "Valeur": [f.value for f in facts],
+                          "Précisions": [f.note for f in facts], "Source": [f.source for f in facts]})
+    sources = {f.source for f in facts if f.source}
+    if len(sources) == 1 and all(f.source for f in facts):
+        return table.drop(columns="Source"), sources.pop()
+    return table, None
 
 
 # ---------------------------------------------------------------- 1. identity
@@ -399,7 +409,7 @@ def identity_section(identity: pd.DataFrame, density: pd.DataFrame) -> Section:
              raw=r["rural_population_pct"]),
     ]
     profile = pd.DataFrame({
-        "Niveau de densité": [f"{int(d.density_class)}. {d.density_label}" for d in density.itertuples()],
+        "Niveau de densité": [f"{int(d.density_class)} – {d.density_label}" for d in density.itertuples()],
         "Communes": [fmt.number(v) for v in density["communes_n"]],
         "Part des communes": [fmt.percent(v) for v in density["communes_pct"]],
         "Population": [fmt.number(v) for v in density["population_n"]],
@@ -466,7 +476,7 @@ def zoning_families(rows: pd.DataFrame, *, gal_loaded: bool = True) -> list[Fami
     return out
 
 
-def _names(names: tuple[str, ...], shown: int = 12) -> str:
+def _names(names: tuple[str, ...], shown: int = 10) -> str:
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f" et {fmt.number(more)} {_plural(more, 'autre', 'autres')}" if more > 0 else "")
 
@@ -488,7 +498,7 @@ def zonings_section(zones: pd.DataFrame, zone_projects: pd.DataFrame, choice: Ch
         else:
             value = f"{fmt.number(s.zones_n)} {_plural(s.zones_n, term.one, term.many)}"
         if s.zones_n:
-            note = (f"{_names(s.names)} ; avec au moins un projet détecté ({period}) : {fmt.number(s.covered_n)}, "
+            note = (f"{_names(s.names, 5 if feminine else 8)} ; avec au moins un projet détecté ({period}) : {fmt.number(s.covered_n)}, "
                     f"{_plural(s.uncovered_n, 'zone blanche', 'zones blanches')} : {fmt.number(s.uncovered_n)}")
             if s.unknown_n:
                 note += f", non diffusé : {fmt.number(s.unknown_n)}"
@@ -512,10 +522,9 @@ def zonings_section(zones: pd.DataFrame, zone_projects: pd.DataFrame, choice: Ch
         "zonages", "Contrats et zonages présents", tuple(facts),
         tables={"Zones et contrats du territoire": display.reset_index(drop=True)},
         notes=("Zone blanche : aucun projet détecté pendant la période dans la zone. Un projet atteint un QPV "
-               "par son code QPV, un contrat de ville quand il est situé dans un de ses QPV (contrat : EPCI "
-               "comptant un QPV, ou EPT et Paris dans la Métropole du Grand Paris, approximation usuelle faute de "
-               "liste ouverte des signataires), les autres zones par sa commune. Les projets sont comptés dans "
-               "toute la zone, même au-delà du territoire, comme sur la page « Couverture des contrats ».",),
+               "par son code QPV, un contrat de ville quand il est situé dans un de ses QPV, les autres zones par "
+               "sa commune ; il compte dans toute la zone, même au-delà du territoire, comme sur la page "
+               "« Couverture des contrats ». " + ZONING_RULES,),
         data={"zones": rows},
     )
 
@@ -541,10 +550,14 @@ def _geo_text(role: str, name: str, code: str) -> str:
 
 
 def context_facts(context: pd.DataFrame) -> list[Fact]:
-    """One fact per (indicator, geography), with its period, trend over one and five years, source."""
+    """One fact per (indicator, geography), with its period, trend over one and five years, source. The
+    rate per 10,000 inhabitants of people employed in SIAE is said with their count, not on a line of its own."""
     out = []
+    per_10k = {r.geo_role: r.value for r in context.itertuples() if r.indicator == "siae_employees_per_10k"}
     for r in context.itertuples():
         ind = INDICATORS[r.indicator]
+        if ind.kind == "per_10k":
+            continue
         notes = [STATUS_NOTES[r.status]] if r.status != "ok" else []
         # the rate per 10,000 uses today's population for every month: its trend is the count's, not repeated
         trends = () if ind.kind == "per_10k" else ((r.value_1y, r.period_1y_label), (r.value_5y, r.period_5y_label))
@@ -552,6 +565,8 @@ def context_facts(context: pd.DataFrame) -> list[Fact]:
             trend = _trend(ind.kind, r.value, before, None if _missing(since) else since)
             if trend:
                 notes.append(trend)
+        if r.indicator == "siae_employees" and not _missing(per_10k.get(r.geo_role)):
+            notes.insert(0, f"{fmt.number(per_10k[r.geo_role], 1)} pour 10 000 habitants")
         if r.geo_role == "zone_emploi" and not _missing(r.coverage_pct) and r.coverage_pct < 0.995:
             notes.append(f"zone d'emploi de {fmt.percent(r.coverage_pct, 0)} de la population du territoire")
         value = _value(ind.kind, r.value)
@@ -639,8 +654,7 @@ def network_section(structures: pd.DataFrame, stages: pd.DataFrame, by_type: pd.
                               f"{_shown(get('jobs_per_100k'), 1)} ETP pour 100 000 habitants", raw=jobs)
     facts = [
         Fact("Structures du réseau travaillant sur le territoire", fmt.number(len(structures)),
-             SOURCES["network"], note=f"structures dont le territoire couvre un département du territoire, "
-                                      f"présentes dans le réseau pendant la période ({period})",
+             SOURCES["network"], note=f"présentes dans le réseau pendant la période ({period})",
              raw=len(structures)),
         count_fact(f"Projets détectés ({period})", "projects_n", "projects_per_100k", "projet", "projets"),
         count_fact(f"dont projets IAE ({period})", "iae_projects_n", "iae_projects_per_100k", "projet", "projets"),
@@ -741,9 +755,12 @@ def comparison_table(rows: pd.DataFrame) -> pd.DataFrame:
     for col, (label, kind) in COMPARISON_ROWS.items():
         if col == "unemployment_rate_pct" and len(periods):
             label = f"{label} ({periods.iloc[0]})"
+        values = [getattr(r, col) for r in records]
+        if all(_missing(v) for v in values):
+            continue     # e.g. Filosofi for a département, a région and France: no such figure in the source
         out["Indicateur"].append(label)
-        for head, r in zip(heads, records):
-            out[head].append(_value(kind, getattr(r, col)))
+        for head, v in zip(heads, values):
+            out[head].append(_value(kind, v))
     return pd.DataFrame(out)
 
 
@@ -786,14 +803,44 @@ def map_section(communes: pd.DataFrame, commune_projects: pd.DataFrame, choice: 
         # thousands with a narrow no-break space, as fmt.number (vectorised: a région has 5,000 communes)
         data[col + "_label"] = [WITHHELD if w else (x if _mark(x) else f"{int(x):,}".replace(",", fmt.NBSP))
                                 for x, w in zip(data[col], withheld)]
-    notes = ["Communes placées à leur centroïde (IGN ADMIN EXPRESS) ; zonages : "
-             + ", ".join(vocab.CONTRACT_FAMILIES.labels) + "."]
+    notes = ["Communes placées à leur centroïde (IGN ADMIN EXPRESS, communes au 1er janvier 2026)."]
     if withheld.any():
         n = int(withheld.sum())
         notes.append(f"Vue protégée : les projets de {fmt.number(n)} {_plural(n, 'commune', 'communes')} ne sont "
                      "pas diffusés (leur effectif se déduirait des autres).")
     return Section("carte", "Carte du territoire et de ses communes", (), notes=tuple(notes),
                    data={"communes": data})
+
+
+# Short names of the families on the map's legend and hover.
+MAP_FAMILIES = {"qpv": "Commune avec un QPV", "ville": "Contrat de ville", "ruralite": "CRTE à dominante rurale",
+                "frr": "FRR", "leader": "GAL (LEADER)", "pvd": "Petite ville de demain", "acv": "Action cœur de ville"}
+
+
+def map_points(communes: pd.DataFrame) -> pd.DataFrame:
+    """The map section's communes ready to draw: in_qpv from the QPV count, and a French hover text."""
+    out = communes.copy()
+    out["in_qpv"] = out["qpv_count"] > 0
+    flags = out[[f"in_{f}" for f in MAP_FAMILIES]].to_numpy()
+    names = list(MAP_FAMILIES.values())
+    zonings = [", ".join(n for n, on in zip(names, row) if on) or "aucun zonage" for row in flags]
+    population = [f"{int(v):,}".replace(",", fmt.NBSP) if not _missing(v) else "–" for v in out["population"]]
+    out["hover"] = [f"{n} ({c}) · {p} hab. · projets détectés : {lab} · {z}"
+                    for n, c, p, lab, z in zip(out["commune_name"], out["insee_code"], population,
+                                               out["projects_n_label"], zonings)]
+    return out
+
+
+def comparison_chart_data(section: Section) -> pd.DataFrame:
+    """The network ratios of the comparison (CHART_ROWS), one column per compared territory, as numbers
+    (a masked or missing figure is left out of the chart: NaN)."""
+    table = next(iter(section.tables.values()))
+    rows = section.data["comparison"]
+    heads = list(table.columns[1:])
+    out = {"Indicateur": [COMPARISON_ROWS[c][0] for c in CHART_ROWS]}
+    for head, (_, r) in zip(heads, rows.iterrows()):
+        out[head] = [float(r[c]) if not _mark(r[c]) and not _missing(r[c]) else float("nan") for c in CHART_ROWS]
+    return pd.DataFrame(out)
 
 
 # ---------------------------------------------------------------- the whole sheet
@@ -913,6 +960,39 @@ def carnet_groups(projects: pd.DataFrame, by: str) -> list[Group]:
         groups.setdefault(key, []).append(card(r, by))
     return [Group(f"{k} ({fmt.number(len(v))} {_plural(len(v), 'création', 'créations')})", tuple(v))
             for k, v in groups.items()]
+
+
+CARNET_PAGE_SIZE = 60    # cards per page: at 100x data the carnet holds 49,000 created projects
+
+
+def _group_keys(projects: pd.DataFrame, by: str) -> pd.Series:
+    if by == "structure":
+        return projects["structure_name"].astype(str)
+    return projects["reg_name"].astype(str) + " · " + projects["dep_name"].astype(str) + " (" \
+        + projects["dep_code"].astype(str) + ")"
+
+
+def carnet_page(projects: pd.DataFrame, by: str, page: int, size: int = CARNET_PAGE_SIZE) -> tuple[list[Group], int, int]:
+    """The cards of one page of the carnet, grouped as carnet_groups groups them (each group titled with its
+    whole count, also when it runs over several pages); returns (groups, page shown, number of pages).
+    Only the page's cards are built: the carnet can hold tens of thousands of projects."""
+    if by not in CARNET_GROUPINGS:
+        raise ValueError(by)
+    pages = max(1, math.ceil(len(projects) / size))
+    page = max(1, min(int(page), pages))
+    keys = _group_keys(projects, by)
+    totals = keys.value_counts()
+    first = (page - 1) * size
+    shown = projects.iloc[first:first + size]
+    groups: dict[str, list[Card]] = {}
+    for key, r in zip(keys.iloc[first:first + size], shown.itertuples()):
+        groups.setdefault(key, []).append(card(r, by))
+    out = []
+    for key, cards in groups.items():
+        n = int(totals[key])
+        more = " (suite)" if first > 0 and key == keys.iloc[first] and keys.iloc[first - 1] == key else ""
+        out.append(Group(f"{key} ({fmt.number(n)} {_plural(n, 'création', 'créations')}){more}", tuple(cards)))
+    return out, page, pages
 
 
 def parse_grouping(raw: str | None) -> tuple[str, str | None]:
