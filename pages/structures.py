@@ -59,10 +59,11 @@ elif not choice:
                      "Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
 
     st.subheader("Liste des structures", anchor=False)
-    ui.table(structures, {
+    ui.table(structures.assign(fiche_url=[ui.fiche_url("dep", d) for d in structures["dep_code"]]), {
         "name": "Structure", "status": "Statut actuel", "joined_year": "Entrée", "appellation_year": "Appellation",
         "seat": "Siège", "departments": "Départements couverts", "regions": "Région(s)",
-        "projects_n": "Projets suivis", "creations_n": "Créations"}, key="structure_list")
+        "projects_n": "Projets suivis", "creations_n": "Créations", "fiche_url": "Département du siège"},
+        key="structure_list", column_config={"Département du siège": ui.fiche_column("Département du siège")})
     st.caption(
         f"Structures entrées dans le réseau au plus tard en {f.year_to}. Projets suivis : projets détectés au "
         f"plus tard en {f.year_to} et ni créés ni abandonnés avant {f.year_from} ; créations : activités lancées "

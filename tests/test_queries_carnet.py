@@ -152,3 +152,16 @@ def test_xlsx_export_has_french_headers_and_the_demo_stamp(tiny_db):
     assert "CRTE à dominante rurale" in headers and headers[-1] == export.CONTEXT_COLUMN
     assert ws.max_row == 6                                               # header + five created projects
     assert ws.cell(2, len(headers)).value.startswith("DONNÉES FICTIVES")
+
+
+def test_carnet_pages_keep_whole_group_counts(renamed_db):
+    # Pages of two cards, by structure: Nord (P06) + Réunion (P10) | Z Bretagne (P02, P01) | Z Bretagne (P05).
+    rows = run(renamed_db, "structure")
+    groups, page, pages = territory.carnet_page(rows, "structure", 2, size=2)
+    assert (page, pages) == (2, 3)
+    assert [(g.title, [c.project_id for c in g.cards]) for g in groups] == [
+        ("Fabrique test Z Bretagne (3 créations)", ["P02", "P01"])]
+    groups, page, _ = territory.carnet_page(rows, "structure", 99, size=2)   # past the end: the last page
+    assert page == 3 and [(g.title, [c.project_id for c in g.cards]) for g in groups] == [
+        ("Fabrique test Z Bretagne (3 créations) (suite)", ["P05"])]
+    assert territory.carnet_page(rows.iloc[:0], "structure", 1) == ([], 1, 1)
