@@ -18,10 +18,10 @@ CSS = """
 @media (max-width: 760px) { .carnet-card { width: 100%; margin-right: 0; } }
 .carnet-card h4 { font-size: 1rem; margin: 0; padding: 0; line-height: 1.3; }
 .carnet-card .carnet-sub { color: #5f5d5a; margin: 0 0 0.3rem; font-size: 0.85rem; }
-.carnet-card dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.05rem 0.7rem; margin: 0;
-  font-size: 0.85rem; }
-.carnet-card dt { color: #5f5d5a; }
-.carnet-card dd { margin: 0; }
+.carnet-card dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.05rem 0.7rem;
+  margin: 0 !important; padding: 0 !important; font-size: 0.85rem; }
+.carnet-card dt { color: #5f5d5a; margin: 0 !important; padding: 0 !important; }
+.carnet-card dd { margin: 0 !important; padding: 0 !important; }
 .carnet-badges { margin: 0.35rem 0 0; }
 .carnet-badges span { display: inline-block; border: 1px solid #0072B2; color: #0b3c5d; border-radius: 0.7rem;
   padding: 0 0.45rem; margin: 0.15rem 0.25rem 0 0; font-size: 0.75rem; }
