@@ -139,3 +139,13 @@ def test_partner_link_is_refused_the_carnet_and_kept_on_its_perimeter(new_contex
     assert main.locator("h2").first.inner_text().strip() == "Bretagne"
     nav = pg.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts()
     assert not any("Carnet de projets" in n for n in nav)
+
+
+def test_fiche_has_no_serious_accessibility_violation(page, app_url, axe_source):
+    """The generic check (test_browser_a11y) opens /territoire without a territory: here the whole sheet."""
+    from test_browser_a11y import STREAMLIT_OWN, _run_axe
+    goto(page, f"{app_url}/{FINISTERE}")
+    ours = [f'{v["id"]}: {n["target"]} {n["html"]}' for v in _run_axe(page, axe_source) for n in v["nodes"]
+            if (n["impact"] or v["impact"]) in ("serious", "critical")
+            and not (v["id"] in STREAMLIT_OWN and STREAMLIT_OWN[v["id"]][0](n["target"], n["html"]))]
+    assert ours == [], "\n".join(ours)
