@@ -143,6 +143,7 @@ def choropleth(df: pd.DataFrame, *, level: str, code: str, value: str, name: str
         hovertemplate=f"%{{customdata[0]}}<br>{name} : %{{z:,.{decimals}f}}{unit}<extra></extra>",
         **({"zmin": 0, "zmax": zmax, "showscale": False} if zmax is not None else {}),
     )
+    communes = communes.assign(lon=communes["lon"].round(4), lat=communes["lat"].round(4))   # ~10 m: enough
     ground = [grey_departements(geo.department_codes())] if background else []
     return map_figure([*ground, trace, *(overlay or [])], title, height)
 
@@ -339,6 +340,7 @@ def territory_map(communes: pd.DataFrame, *, families: dict[str, str], title: st
     territory's départements tinted on the grey ground."""
     import numpy as np  # local: only the map builders need it
 
+    communes = communes.assign(lon=communes["lon"].round(4), lat=communes["lat"].round(4))   # ~10 m: enough
     ground = [grey_departements(geo.department_codes())]
     if departements:
         ground.append(go.Choropleth(
@@ -353,11 +355,12 @@ def territory_map(communes: pd.DataFrame, *, families: dict[str, str], title: st
         if rows.empty:
             continue
         symbol, colour, shown = FAMILY_MARKERS[family]
+        # No hover of its own: the grey dot underneath says everything about the commune (a région's map
+        # would otherwise send each commune's text once per family: megabytes).
         traces.append(go.Scattergeo(
             lon=rows["lon"], lat=rows["lat"], mode="markers", name=label, visible=True if shown else "legendonly",
             marker={"size": 9, "symbol": symbol, "color": colour, "opacity": 0.9,
-                    "line": {"width": 1.2, "color": colour}},
-            text=rows["hover"], hovertemplate="%{text}<extra></extra>"))
+                    "line": {"width": 1.2, "color": colour}}, hoverinfo="skip"))
     counts = pd.to_numeric(communes["projects_n"], errors="coerce")
     with_projects = communes[(counts > 0) | communes["projects_n"].map(lambda v: isinstance(v, str))]
     if not with_projects.empty:
@@ -365,8 +368,7 @@ def territory_map(communes: pd.DataFrame, *, families: dict[str, str], title: st
         traces.append(go.Scattergeo(
             lon=with_projects["lon"], lat=with_projects["lat"], mode="markers", name="Projets détectés",
             marker={"size": 8 + 6 * np.sqrt(n), "symbol": "circle-open", "color": "#000000",
-                    "line": {"width": 1.5}},
-            text=with_projects["hover"], hovertemplate="%{text}<extra></extra>"))
+                    "line": {"width": 1.5}}, hoverinfo="skip"))
     fig = map_figure(traces, title, height)
     box = pd.DataFrame({"lon_min": [communes["lon"].min()], "lon_max": [communes["lon"].max()],
                         "lat_min": [communes["lat"].min()], "lat_max": [communes["lat"].max()]})

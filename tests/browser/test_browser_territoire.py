@@ -59,11 +59,11 @@ def test_fiche_of_a_departement_on_desktop_and_phone(page, app_url, demo_db, scr
     chart.locator("g.geo path.point").nth(276).wait_for(state="attached", timeout=20_000)
     assert chart.locator("canvas").count() == 0
     assert page.requests.foreign() == [], "requests left the machine"
-    full_page_screenshot(page, screenshots_dir / "territoire_1440x900.png")
+    full_page_screenshot(page, screenshots_dir / "territoire_fiche_29_1440x900.png")
     page.set_viewport_size({"width": 390, "height": 844})
     goto(page, f"{app_url}/{FINISTERE}")
     assert exceptions(page) == []
-    full_page_screenshot(page, screenshots_dir / "territoire_390x844.png")
+    full_page_screenshot(page, screenshots_dir / "territoire_fiche_29_390x844.png")
 
 
 def test_fiche_prints_on_at_most_three_a4_pages(page, app_url, demo_db):
@@ -103,7 +103,7 @@ def test_carnet_on_desktop_and_phone_and_printed_as_a_booklet(page, app_url, dem
     cards = page.locator(".carnet-card")
     assert cards.count() == min(len(created), 60)
     assert cards.first.locator("h4").inner_text().strip() == created.iloc[0]["title"]
-    full_page_screenshot(page, screenshots_dir / "carnet_1440x900.png")
+    full_page_screenshot(page, screenshots_dir / "carnet_cartes_1440x900.png")
     # Printed: each card has one « Détection » line near its top and one « Programme » line at its bottom;
     # a card cut in two would leave one of them alone on a sheet.
     sheets = pdf_pages(page)
@@ -114,7 +114,7 @@ def test_carnet_on_desktop_and_phone_and_printed_as_a_booklet(page, app_url, dem
     assert "Données fictives" in sheets[0] and "Données au" in sheets[-1]
     page.set_viewport_size({"width": 390, "height": 844})
     goto(page, f"{app_url}/carnet?{PERIOD}")
-    full_page_screenshot(page, screenshots_dir / "carnet_390x844.png")
+    full_page_screenshot(page, screenshots_dir / "carnet_cartes_390x844.png")
 
 
 @pytest.fixture(scope="module")
