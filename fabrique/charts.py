@@ -143,7 +143,6 @@ def choropleth(df: pd.DataFrame, *, level: str, code: str, value: str, name: str
         hovertemplate=f"%{{customdata[0]}}<br>{name} : %{{z:,.{decimals}f}}{unit}<extra></extra>",
         **({"zmin": 0, "zmax": zmax, "showscale": False} if zmax is not None else {}),
     )
-    communes = communes.assign(lon=communes["lon"].round(4), lat=communes["lat"].round(4))   # ~10 m: enough
     ground = [grey_departements(geo.department_codes())] if background else []
     return map_figure([*ground, trace, *(overlay or [])], title, height)
 

@@ -215,10 +215,14 @@ FICHE_PATH = "territoire"   # site.PAGES: the « Fiche territoire »
 
 
 def app_base_url(ctx) -> str:
-    """The address of the app's root as the browser sees it (base path included), "" when unknown."""
+    """The address of the app's root as the browser sees it (base path included), "" when unknown: the current
+    address without its page (its url_path, or an alias such as /vue-d-ensemble; the default page is "/")."""
     url = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
-    here = "/" + ctx.page.url_path
-    return url[: -len(here)] if url.endswith(here) else url
+    names = {ctx.page.url_path} | {alias for alias, target in site.ALIASES.items() if target == ctx.page.url_path}
+    for name in names:
+        if url.endswith("/" + name):
+            return url[: -len(name) - 1]
+    return url
 
 
 def fiche_url(level: str, code: str, ctx=None) -> str:
