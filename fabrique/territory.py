@@ -730,8 +730,10 @@ COMPARISON_ROWS = {
 }
 NETWORK_COLUMNS = ["projects_n", "projects_per_100k", "iae_projects_n", "iae_projects_per_100k", "creations_n",
                    "creations_per_100k", "jobs_etp", "insertion_jobs_etp", "jobs_per_100k"]
-# The network ratios drawn in the sheet's small chart.
-CHART_ROWS = ["projects_per_100k", "iae_projects_per_100k", "creations_per_100k", "jobs_per_100k"]
+# The network ratios drawn in the sheet's small chart (short labels: the chart's title says « pour 100 000
+# habitants », and a phone leaves little room for the axis).
+CHART_ROWS = {"projects_per_100k": "Projets détectés", "iae_projects_per_100k": "dont IAE",
+              "creations_per_100k": "Créations", "jobs_per_100k": "Emplois (ETP)"}
 
 
 def comparison_rows(comparison: pd.DataFrame, here: pd.Series | None, choice: Choice) -> pd.DataFrame:
@@ -837,7 +839,7 @@ def comparison_chart_data(section: Section) -> pd.DataFrame:
     table = next(iter(section.tables.values()))
     rows = section.data["comparison"]
     heads = list(table.columns[1:])
-    out = {"Indicateur": [COMPARISON_ROWS[c][0] for c in CHART_ROWS]}
+    out = {"Indicateur": list(CHART_ROWS.values())}
     for head, (_, r) in zip(heads, rows.iterrows()):
         out[head] = [float(r[c]) if not _mark(r[c]) and not _missing(r[c]) else float("nan") for c in CHART_ROWS]
     return pd.DataFrame(out)

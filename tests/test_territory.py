@@ -292,3 +292,20 @@ def test_sheets_of_unusual_territories_build(run, partner_run, niveau, code):
         comp = sheet.section("comparaison").data["comparison"].set_index("role")
         assert pd.isna(comp.loc["territoire", "unemployment_rate_pct"])
         assert comp.loc["parent", "unemployment_period"] == "T4 2024"       # the national latest quarter
+
+
+def test_comparison_chart_and_map_points_of_quimper(run, partner_run):
+    choice = territory.parse_choice("commune", "29232", run=run)[0]
+    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run)
+    chart = territory.comparison_chart_data(sheet.section("comparaison"))
+    assert list(chart.columns) == ["Indicateur", "Quimper (commune)", "Finistère (département)", "France"]
+    # Quimper 2 / 64,385 * 100,000 = 3.1063; Finistère 4 / 933,455 -> 0.4285; France 10 / 68,350,798 -> 0.0146
+    assert chart.iloc[0].tolist()[0] == "Projets détectés"
+    assert [round(v, 4) for v in chart.iloc[0].tolist()[1:]] == [3.1063, 0.4285, 0.0146]
+    points = territory.map_points(sheet.section("carte").data["communes"])
+    assert points["hover"].tolist() == [
+        "Quimper (29232) · 64\u202f385 hab. · projets détectés : 2 · Commune avec un QPV, Contrat de ville, "
+        "Action cœur de ville"]
+    # In a partner view the masked figure is left out of the chart (NaN), never drawn as a number.
+    protected = territory.sheet(choice, Filters(2015, 2023).params(), run=partner_run)
+    assert pd.isna(territory.comparison_chart_data(protected.section("comparaison")).iloc[0, 1])
