@@ -3,7 +3,10 @@ territory named by a URL, and assemble the sheet's sections and the carnet's car
 
 Pure: no Streamlit, no database access of its own. Every function that needs data takes a runner
 ``run(name, params) -> DataFrame`` (for example ``lambda n, p: db.run(n, p, path=...)`` or the page's
-cached loader), so that tests pass the real gateway on a test database and pages pass their cache.
+``data.load``), so that tests pass the real gateway on a test database and pages pass their cache.
+No small count is masked here: the page's runner (data.load) applies the viewer's disclosure policy to
+every query result (each territoire query declares its rule), and this module shows the marks it left
+(« < 3 », « secret ») or « non diffusé » for a row it withheld.
 """
 from __future__ import annotations
 
@@ -530,16 +533,6 @@ def zonings_section(zones: pd.DataFrame, zone_projects: pd.DataFrame, choice: Ch
 
 
 # ---------------------------------------------------------------- 3. context statistics
-
-GEO_ROLES = {
-    "zone_emploi": "Zone d'emploi",
-    "departement": "Département",
-    "region": "Région",
-    "territoire": "Territoire",
-    "epci": "EPCI",
-    "france": "France",
-}
-
 
 def _geo_text(role: str, name: str, code: str) -> str:
     if role == "zone_emploi":
