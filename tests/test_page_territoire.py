@@ -229,3 +229,19 @@ def test_carnet_is_refused_to_a_partner_link(partner):
     # and it is not in the partner's menu
     assert "Carnet de projets" not in [e.proto.label for e in open_page(
         None, {"annees": "2015-2023", "lien": partner}, staff=False).get("page_link")]
+
+
+def test_partner_link_on_a_structure_keeps_to_the_departements_it_covers(monkeypatch, tiny_db, use_db):
+    # S1 covers the Finistère and the Morbihan: no single home sheet (the search box), the Finistère opens,
+    # Bretagne (four départements) and the Nord do not.
+    use_db(tiny_db)
+    monkeypatch.setenv("FABRIQUE_PARTNER_SECRET", SECRET)
+    token = partners.create_token(SECRET, expires=dt.date(2099, 12, 31), structures=("S1",))
+    at = open_page(PAGE, {"annees": "2019-2023", "lien": token}, staff=False)
+    assert not at.exception and sheet_title(at) is None and search_box(at) is not None
+    at = open_page(PAGE, {"annees": "2019-2023", "niveau": "dep", "code": "29", "lien": token}, staff=False)
+    assert sheet_title(at) == "Finistère"
+    for niveau, code in [("reg", "53"), ("dep", "59")]:
+        at = open_page(PAGE, {"annees": "2019-2023", "niveau": niveau, "code": code, "lien": token}, staff=False)
+        assert f"Paramètre « code » ignoré (hors du périmètre de ce lien) : « {code} »" in warnings(at)
+        assert sheet_title(at) is None
