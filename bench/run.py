@@ -36,18 +36,28 @@ APP_MARKER = "Données au"                      # every dashboard page ends with
 TIMEOUT_MS = 120_000          # a page load (cold, on a loaded machine)
 FILTER_TIMEOUT_MS = 60_000    # a filter change
 
-# url path -> path actually opened. The overview is the default page, served at "/"; "/vue-d-ensemble"
-# is an alias that redirects there (one extra script run), so the benchmark opens "/" as users do.
-PAGES = {
-    "vue-d-ensemble": "",
-    "parcours": "parcours",
-    "iae-territoires": "iae-territoires",
-    "couverture": "couverture",
-    "structures": "structures",
-    "methode": "methode",
-}
+# What a page opens on when it has a view to show beyond its defaults (the territory page: a sheet rather
+# than its empty search box).
+PAGE_VIEWS = {"territoire": "?niveau=dep&code=29"}
+
+
+def site_pages() -> dict[str, str]:
+    """url path -> path actually opened, from the one declaration of the pages (fabrique.site). The overview is
+    the default page, served at "/" ("/vue-d-ensemble" is an alias that redirects there, one extra script
+    run), so the benchmark opens "/" as users do. The import screen is an administration form: left out."""
+    from fabrique import site
+    alias = {target: name for name, target in site.ALIASES.items()}
+    return {alias.get(p.url_path, p.url_path): "" if p.default else p.url_path + PAGE_VIEWS.get(p.url_path, "")
+            for p in site.PAGES if p.url_path != "importer"}
+
+
+PAGES = site_pages()
 QUICK_PAGES = ["vue-d-ensemble", "parcours"]
 BARE = "bare"
+# The territory map question (bench/map_probe.py): the same communes drawn as SVG (plotly) or WebGL (pydeck).
+PROBE_SCRIPT = "bench/map_probe.py"
+PROBE_MARKER = "Fin de la sonde carte"
+PROBES = {"carte-plotly": "?moteur=plotly", "carte-pydeck": "?moteur=pydeck"}
 
 TARGETS = {
     "page_vs_bare": 2.0,          # page fully rendered <= 2x the bare page
@@ -69,6 +79,15 @@ QUERY_VARIANTS: dict[str, list[dict]] = {
     "iae/by_territory": [{"level": "reg", "zoom_reg": None, "zoom_dep": None},
                          {"level": "commune", "zoom_reg": None, "zoom_dep": None}],
 }
+# The territory sheet's queries: a département (the page's usual case) and the région with the most communes
+# (Grand Est, 5,100: the heaviest sheet); the search with a name typed; the carnet in both groupings.
+TERRITORY_VARIANTS = [{"niveau": "dep", "code": "29"}, {"niveau": "reg", "code": "44"}]
+QUERY_VARIANTS.update({f"territoire/{name}": TERRITORY_VARIANTS for name in (
+    "comparison", "commune_projects", "communes_map", "context", "density_profile", "iae_by_siae_type", "identity",
+    "network_here", "projects_by_stage", "structures", "zone_projects", "zones")})
+QUERY_VARIANTS["territoire/search"] = [{"text": "saint etienne", "tokens": ["saint", "etienne"], "code": "SAINT ETIENNE",
+                                        "levels": ["reg", "dep", "epci", "commune"], "limit": 12}]
+QUERY_VARIANTS["carnet/projects"] = [{"group_by": "structure"}, {"group_by": "territoire"}]
 # Values of the other page parameters: what a page passes when the user chose nothing (no zoom).
 GENERIC_EXTRA = {"structure_id": "FAI-01",  # a structure of the demo data (structures/* queries take one)
                  "zoom_reg": None, "zoom_dep": None, "zone_reg": None, "zone_dep": None}
@@ -404,6 +423,8 @@ SETTLED = """([marker, minRuns, minMsgs]) => {
     return false;
   for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (c.offsetParent !== null && !c.querySelector('.main-svg')) return false;
+  for (const c of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]'))
+    if (c.offsetParent !== null && !c.querySelector('canvas')) return false;
   return performance.now();
 }"""
 
@@ -423,8 +444,14 @@ class Target:
 
 def targets_for(pages: list[str]) -> list[Target]:
     out = [Target(BARE, BARE_SCRIPT, "", BARE_MARKER, "stSelectbox")]
-    out += [Target(p, "app.py", PAGES[p], APP_MARKER, "stMultiSelect") for p in pages]
+    out += [Target(p, PROBE_SCRIPT, PROBES[p], PROBE_MARKER, "stSelectbox") if p in PROBES
+            else Target(p, "app.py", PAGES[p], APP_MARKER, "stMultiSelect") for p in pages]
     return out
+
+
+def pydeck_installed() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("pydeck") is not None
 
 
 class Bytes:
@@ -603,7 +630,7 @@ def browser_scale(browser, db_path: Path, tmp: Path, pages: list[str], runs: int
     # Warm: one server per script that has already served every page once; one browser context whose
     # HTTP cache holds Streamlit's scripts (a returning visitor), a new tab per visit. Each visit then
     # changes the filter once, to a value not used before (so the queries of that view really run).
-    servers = {BARE_SCRIPT: Server(BARE_SCRIPT, db_path, tmp), "app.py": Server("app.py", db_path, tmp)}
+    servers = {script: Server(script, db_path, tmp) for script in dict.fromkeys(t.script for t in targets)}
     ctx = new_context(browser)
     try:
         for t in targets:  # priming visit, not measured
@@ -690,7 +717,7 @@ def evaluate(report: dict) -> list[dict]:
         b = browser[scale]
         bare = b[BARE]
         for page, m in b.items():
-            if page == BARE:
+            if page == BARE or page in PROBES:   # the map probes answer a question, they are not pages
                 continue
             for kind in ("cold", "warm"):
                 r = ratio(m[kind]["median"], bare[kind]["median"])
@@ -708,7 +735,7 @@ def evaluate(report: dict) -> list[dict]:
     if "1" in browser and len(scales) > 1:
         big = scales[-1]
         for page, m in browser[big].items():
-            if page == BARE:
+            if page == BARE or page in PROBES:
                 continue
             one = browser["1"][page]["filter"]["median"]
             r = ratio(m["filter"]["median"], one)
@@ -790,6 +817,24 @@ def markdown(report: dict) -> str:
                      f"{f(m['filter_kb']['median'], 1)} ({f(m['filter_kb']['max'], 1)}) | {f(m['filter_sent_kb']['median'], 2)} |")
         L.append("")
 
+    probed = {scale: {k: v for k, v in b.items() if k in PROBES} for scale, b in report["browser"].items()}
+    if any(len(v) == len(PROBES) for v in probed.values()):
+        L += ["## Territory map: SVG (plotly) against WebGL (pydeck)", "",
+              "bench/map_probe.py draws the communes of one région (the first région the filter change picks "
+              "has the most projects) as points, as the « Fiche territoire » does (plotly geo, SVG, no base "
+              "map) or with pydeck (deck.gl ScatterplotLayer, WebGL, no base map), and changes région with a "
+              "select box. Medians in ms (min–max), KB received; ×bare against the bare page of the same run.", "",
+              "| Scale | Map | Cold ms | ×bare | Warm ms | ×bare | Région change ms | ×bare | Région change KB |",
+              "|---|---|---|---|---|---|---|---|---|"]
+        for scale, b in report["browser"].items():
+            bare = b[BARE]
+            for name, m in probed[scale].items():
+                L.append(f"| {scale}x | {name} | {fmt_ms(m['cold'])} | {fmt_x(ratio(m['cold']['median'], bare['cold']['median']))} "
+                         f"| {fmt_ms(m['warm'])} | {fmt_x(ratio(m['warm']['median'], bare['warm']['median']))} "
+                         f"| {fmt_ms(m['filter'])} | {fmt_x(ratio(m['filter']['median'], bare['filter']['median']))} "
+                         f"| {f(m['filter_kb']['median'], 1)} |")
+        L.append("")
+
     L += ["## Growth (100x data)", ""]
     scales = sorted(report["browser"], key=int)
     if len(scales) > 1:
@@ -860,6 +905,10 @@ def main(argv: list[str] | None = None) -> int:
                          "which keeps the whole run near 15 minutes on two cores")
     ap.add_argument("--scales", default="1,100", help="data scales, comma-separated; default 1,100")
     ap.add_argument("--quick", action="store_true", help="tiny: 1 run, scale 1, 2 pages, sessions 1 and 2")
+    ap.add_argument("--pages", default=None,
+                    help="pages to time, comma-separated url paths (default: every page, and the map probes when "
+                         "pydeck is installed: " + ", ".join(PROBES) + ")")
+    ap.add_argument("--sessions", default=None, help="server memory steps, comma-separated; default 1,10,20")
     ap.add_argument("--out", type=Path, default=ROOT / "bench", help="report directory; default bench/")
     args = ap.parse_args(argv)
 
@@ -869,7 +918,15 @@ def main(argv: list[str] | None = None) -> int:
         runs = args.runs
         cold_runs = args.cold_runs if args.cold_runs is not None else min(args.runs, 2)
         scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
-        pages, sessions = list(PAGES), [1, 10, 20]
+        pages, sessions = list(PAGES) + (list(PROBES) if pydeck_installed() else []), [1, 10, 20]
+    if args.pages:
+        pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+        unknown = [p for p in pages if p not in PAGES and p not in PROBES]
+        if unknown:
+            print(f"unknown pages: {unknown} (known: {list(PAGES) + list(PROBES)})", file=sys.stderr)
+            return 2
+    if args.sessions:
+        sessions = [int(n) for n in args.sessions.split(",")]
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)", file=sys.stderr)
         return 2

@@ -28,7 +28,7 @@ BUILD_ORDER = [
     "siae_employment", "filosofi_epci", "filosofi_communes",
 ]
 # Macro files (queries/macros/<name>.sql), in order: later files call the macros of earlier ones.
-MACRO_FILES = ["scope", "coverage"]
+MACRO_FILES = ["scope", "coverage", "territory"]
 RECORD_TABLES = ["structures", "structure_departments", "projects", "annual_activity"]
 
 # The columns of each record frame, so that an empty frame still builds a typed table.

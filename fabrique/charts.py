@@ -334,3 +334,63 @@ def grey_departements(codes: list[str], level: str = "dep") -> go.Choropleth:
         colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False, hoverinfo="skip", showlegend=False,
         marker={"line": {"color": "#c8c8c8", "width": 0.6}},
     )
+
+
+# ---------------------------------------------------------------- Fiche territoire (pages/territoire.py)
+
+# One marker per zoning family, told apart by shape as well as colour (colour-blind safe, and readable in
+# black and white on paper); broad families (a whole EPCI, CRTE or GAL) start hidden: they would cover
+# every other mark. Click a legend entry to show or hide a family.
+FAMILY_MARKERS = {
+    "qpv": ("circle", PALETTE[5], True),
+    "ville": ("square-open", PALETTE[0], False),
+    "ruralite": ("diamond-open", PALETTE[2], False),
+    "frr": ("triangle-up", PALETTE[2], True),
+    "leader": ("hexagon-open", PALETTE[3], False),
+    "pvd": ("square", PALETTE[1], True),
+    "acv": ("star", PALETTE[3], True),
+}
+
+
+def territory_map(communes: pd.DataFrame, *, families: dict[str, str], title: str, height: int = 560,
+                  departements: list[str] = ()) -> go.Figure:
+    """The communes of one territory as points (map coordinates, see geo.to_map): every commune a small grey
+    dot, then one trace per zoning family (in_<family> columns; families: code -> legend label), then the
+    communes with projects, circled by their count (projects_n: a number, or a mask of the disclosure
+    policy drawn at the smallest size). `hover` holds each commune's text. Framed on the communes, the
+    territory's départements tinted on the grey ground."""
+    import numpy as np  # local: only the map builders need it
+
+    communes = communes.assign(lon=communes["lon"].round(4), lat=communes["lat"].round(4))   # ~10 m: enough
+    ground = [grey_departements(geo.department_codes())]
+    if departements:
+        ground.append(go.Choropleth(
+            geojson=geo.geojson_url("dep"), locations=list(departements), z=[0] * len(departements),
+            featureidkey="id", colorscale=[[0, "#e4eef6"], [1, "#e4eef6"]], showscale=False, hoverinfo="skip",
+            showlegend=False, marker={"line": {"color": "#7a9cb8", "width": 1}}))
+    traces = [*ground, go.Scattergeo(lon=communes["lon"], lat=communes["lat"], mode="markers", name="Communes",
+                            marker={"size": 4, "color": "#9a9a9a"}, text=communes["hover"],
+                            hovertemplate="%{text}<extra></extra>")]
+    for family, label in families.items():
+        rows = communes[communes[f"in_{family}"]]
+        if rows.empty:
+            continue
+        symbol, colour, shown = FAMILY_MARKERS[family]
+        # No hover of its own: the grey dot underneath says everything about the commune (a région's map
+        # would otherwise send each commune's text once per family: megabytes).
+        traces.append(go.Scattergeo(
+            lon=rows["lon"], lat=rows["lat"], mode="markers", name=label, visible=True if shown else "legendonly",
+            marker={"size": 9, "symbol": symbol, "color": colour, "opacity": 0.9,
+                    "line": {"width": 1.2, "color": colour}}, hoverinfo="skip"))
+    counts = pd.to_numeric(communes["projects_n"], errors="coerce")
+    with_projects = communes[(counts > 0) | communes["projects_n"].map(lambda v: isinstance(v, str))]
+    if not with_projects.empty:
+        n = pd.to_numeric(with_projects["projects_n"], errors="coerce").fillna(1).astype(float)
+        traces.append(go.Scattergeo(
+            lon=with_projects["lon"], lat=with_projects["lat"], mode="markers", name="Projets détectés",
+            marker={"size": 8 + 6 * np.sqrt(n), "symbol": "circle-open", "color": "#000000",
+                    "line": {"width": 1.5}}, hoverinfo="skip"))
+    fig = map_figure(traces, title, height)
+    box = pd.DataFrame({"lon_min": [communes["lon"].min()], "lon_max": [communes["lon"].max()],
+                        "lat_min": [communes["lat"].min()], "lat_max": [communes["lat"].max()]})
+    return fit_view(fig, box)

@@ -90,7 +90,8 @@ LABELS = {
     "creations_n": "Créations de l'année",
     # carnet de projets (queries/carnet/projects.sql)
     "qpv_name": "Quartier prioritaire (QPV)",
-    "ville_names": "Contrat de ville (EPCI comptant un QPV)",
+    "ville_names": "Contrat de ville atteint (projet dans un de ses QPV)",
+    "contrat_ville_name": "Contrat de ville de la commune (EPCI, EPT ou Paris comptant un QPV)",
     "ruralite_names": "CRTE à dominante rurale",
     "leader_names": "GAL LEADER",
 }
@@ -107,6 +108,8 @@ class Context:
     demo: bool = False
     source: str = SOURCE
     vintages: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # What the file holds, when it is not the projects-and-activity export (e.g. the carnet's created projects)
+    contents: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def of(cls, described: list[tuple[str, str]], info: dict[str, dict[str, str]],
@@ -142,6 +145,9 @@ class Context:
             ("Source", self.source),
         ]
         out += [(f"Filtre · {k}", v) for k, v in self.filters]
+        if self.contents is not None:
+            out[0] = ("Fichier", "Indicateurs du réseau Fabrique à initiatives")
+            return out + list(self.contents) + [(f"Millésime · {k}", v) for k, v in self.vintages]
         out += [
             ("Projets exportés", "Projets suivis pendant la période : détectés au plus tard la dernière année, "
                                  "ni créés ni abandonnés avant la première ; tous les filtres s'appliquent."),

@@ -166,8 +166,15 @@ def _prepare():
                 for p in pages.values()]
     aliases = [st.Page(pages[target].file, title=pages[target].title, url_path=alias, visibility="hidden")
                for alias, target in site.ALIASES.items() if target in pages]
-    nav = st.navigation(st_pages + aliases, position="hidden")
+    # Pages this viewer may not open stay registered, hidden, so that their address gets a French refusal
+    # (below) instead of Streamlit's English « Page not found » and the default page.
+    barred = [st.Page(p.file, title=p.title, url_path=p.url_path, visibility="hidden")
+              for p in site.PAGES if p.url_path not in pages]
+    nav = st.navigation(st_pages + aliases + barred, position="hidden")
     current = site.page(nav.url_path or site.PAGES[0].url_path)
+    if current.url_path not in pages:
+        who = "un lien partenaire" if pol.role == policy.PARTNER else "la vue publique"
+        ui.refuse(f"La page « {current.title} » est réservée à l'équipe Avise : elle ne s'ouvre pas depuis {who}.")
 
     env = Env(opts, all_opts, locked=pol.locked)
     from_url = binding.url_wins()

@@ -13,6 +13,8 @@ view of the whole of France). Partner and public are "protected":
 
 Each read query declares its disclosure in its header (`-- disclosure: ...`, see `Disclosure.parse`):
     aggregate                       département or higher, or no territory: nothing to mask
+    reference                       public reference data per territory (population, zonings), no figure of
+                                    the network's records: nothing to mask at any level
     territory main=projects_n groups=dep_code,epci_siren [level=$level] [drop=aci_n,ei_n]
                                     one row per territory below the département
     rows                            one row per project: refused to protected viewers
@@ -43,7 +45,7 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Disclosure:
-    kind: str                                 # 'aggregate' | 'territory' | 'rows'
+    kind: str                                 # 'aggregate' | 'reference' | 'territory' | 'rows'
     main: str | None = None                   # the count that defines a small row
     groups: tuple[str, ...] = ()              # columns whose groups have a total visible elsewhere
     level: str | None = None                  # fixed level, or '$param' read from the params
@@ -56,7 +58,7 @@ class Disclosure:
         for line in sql.splitlines():
             if line.startswith("-- disclosure:"):
                 words = line.removeprefix("-- disclosure:").split()
-                if not words or words[0] not in ("aggregate", "territory", "rows"):
+                if not words or words[0] not in ("aggregate", "reference", "territory", "rows"):
                     raise ValueError(f"disclosure inconnue : {line}")
                 kw = dict(w.split("=", 1) for w in words[1:])
                 return cls(kind=words[0], main=kw.get("main"),

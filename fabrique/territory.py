@@ -3,7 +3,10 @@ territory named by a URL, and assemble the sheet's sections and the carnet's car
 
 Pure: no Streamlit, no database access of its own. Every function that needs data takes a runner
 ``run(name, params) -> DataFrame`` (for example ``lambda n, p: db.run(n, p, path=...)`` or the page's
-cached loader), so that tests pass the real gateway on a test database and pages pass their cache.
+``data.load``), so that tests pass the real gateway on a test database and pages pass their cache.
+No small count is masked here: the page's runner (data.load) applies the viewer's disclosure policy to
+every query result (each territoire query declares its rule), and this module shows the marks it left
+(« < 3 », « secret ») or « non diffusé » for a row it withheld.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from . import fmt, vocab
+from . import fmt, policy, vocab
 
 Runner = Callable[[str, dict], pd.DataFrame]
 
@@ -52,15 +55,18 @@ SOURCES = {
 }
 ZONING_SOURCES = {
     "qpv": "ANCT, quartiers prioritaires 2024",
-    "ville": "EPCI comptant au moins un QPV : approximation usuelle des contrats de ville 2024-2030 "
-             "(aucune liste ouverte des signataires)",
-    "ruralite": "ANCT, CRTE (liste fin 2022) ; à dominante rurale : au moins la moitié de la population "
-                "municipale dans des communes rurales (grille de densité, niveaux 5 à 7)",
+    "ville": "ANCT (QPV 2024) ; unité du contrat : EPCI, ou EPT et Paris, comptant un QPV (approximation)",
+    "ruralite": "ANCT, CRTE (liste fin 2022) ; INSEE, grille de densité",
     "frr": "France ruralités revitalisation, classement du 10 juillet 2025",
-    "leader": "Périmètres des GAL importés, aucune liste nationale ouverte (jeu de démonstration : GAL fictifs)",
+    "leader": "Périmètres des GAL importés (jeu de démonstration : GAL fictifs)",
     "pvd": "ANCT, Petites villes de demain (liste d'avril 2026)",
     "acv": "ANCT, Action cœur de ville (liste de juillet 2025)",
 }
+# The rules behind the sources above, said once under the section.
+ZONING_RULES = ("Contrat de ville 2024-2030 : faute de liste ouverte des signataires, l'EPCI qui compte un QPV, ou "
+                "dans la Métropole du Grand Paris l'EPT ou Paris (approximation usuelle). CRTE à dominante rurale : "
+                "au moins la moitié de la population en communes rurales (grille de densité, niveaux 5 à 7). "
+                "LEADER : pas de liste nationale ouverte des GAL ; elle s'importe.")
 # Families whose zones are single communes: listed as communes, not as contracts.
 COMMUNE_FAMILIES = ("frr", "pvd", "acv")
 
@@ -118,6 +124,7 @@ class Match:
     name: str
     label: str           # what the search box shows: name, level and where
     population: int | None
+    dep_codes: tuple[str, ...] = ()     # the départements it lies in (a partner's search keeps its own)
 
     def query(self) -> dict[str, str]:
         return {URL_LEVEL: self.level, URL_CODE: self.code}
@@ -142,7 +149,8 @@ def search(text: str, limit: int = 10, *, run: Runner) -> list[Match]:
         "levels": vocab.LEVELS.codes, "limit": max(1, min(int(limit), MAX_MATCHES)),
     })
     return [Match(r.level, r.code, r.name, f"{r.name} — {_where(r.level, r.code, r.reg_name, r.dep_name, r.dep_code)}",
-                  None if pd.isna(r.population) else int(r.population))
+                  None if pd.isna(r.population) else int(r.population),
+                  tuple(r.dep_codes) if r.dep_codes is not None else ())
             for r in rows.itertuples()]
 
 
@@ -266,8 +274,8 @@ class Fact:
 @dataclass(frozen=True)
 class Section:
     """One part of the sheet, in the order of the issue. tables: display-ready (French headers, French
-    formats, protected counts); data: the rows behind charts and maps, with the same protection (counts
-    of 1 and 2 and the figures derived from them blank where the tables read « < 3 »)."""
+    formats); data: the rows behind charts and maps as the data layer gave them (in a protected view,
+    the disclosure policy's marks « < 3 » and « secret » in place of the masked counts)."""
     key: str
     title: str
     facts: tuple[Fact, ...] = ()
@@ -281,43 +289,48 @@ class Sheet:
     choice: Choice
     period: str
     sections: tuple[Section, ...]
+    withheld: bool = False       # a protected figure of the sheet was withheld by the disclosure policy
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
 
 
+# What a count withheld by the disclosure policy reads (its row could not be protected otherwise).
+WITHHELD = "non diffusé"
+MASKS_NOTE = ("Vue protégée : « < 3 » signale un effectif de 1 ou 2, « secret » un chiffre masqué pour qu'un "
+              "tel effectif ne puisse pas être retrouvé par différence, « non diffusé » un chiffre retenu pour "
+              "la même raison.")
+
+
 def _missing(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
-def _count(n, protect: bool) -> str:
-    """A count, « < 3 » for 1 and 2 where protection applies."""
-    return fmt.count_or_small(0 if _missing(n) else n, protect)
+def _mark(v) -> bool:
+    """A value the disclosure policy replaced by its mark (« < 3 », « secret »)."""
+    return isinstance(v, str)
 
 
-def _masked(n, protect: bool) -> bool:
-    return protect and not _missing(n) and 0 < int(n) < 3
+def _shown(v, decimals: int = 0) -> str:
+    """A figure as shown: the policy's mark as it is, « – » when missing, else French format."""
+    if _mark(v):
+        return v
+    if _missing(v):
+        return "–"
+    return fmt.number(v, decimals)
 
 
-def _blank_small(df: pd.DataFrame, rules: Mapping[str, Iterable[str]], protect: bool,
-                 rows: pd.Series | None = None) -> pd.DataFrame:
-    """A copy where each count of 1 or 2 (rules: count column -> columns derived from it) is blank, with
-    its derived columns, on the protected rows (all rows unless given)."""
-    if not protect or df.empty:
-        return df
-    out = df.copy()
-    for count, derived in rules.items():
-        n = pd.to_numeric(out[count], errors="coerce")
-        small = (n > 0) & (n < 3)
-        if rows is not None:
-            small &= rows
-        for col in (count, *derived):
-            out[col] = out[col].astype("Float64" if col != count else "Int64").mask(small)
-    return out
+def _count_text(n, one: str, many: str) -> str:
+    """« 2 projets », « < 3 projets », « secret »."""
+    if _mark(n):
+        return f"{n} {many}" if n == policy.PRIMARY else n
+    if _missing(n):
+        return WITHHELD
+    return f"{fmt.number(n)} {_plural(n, one, many)}"
 
 
 def _plural(n, one: str, many: str) -> str:
-    return one if not _missing(n) and abs(float(n)) < 2 else many
+    return one if not _missing(n) and not _mark(n) and abs(float(n)) < 2 else many
 
 
 def period_text(year_from: int, year_to: int) -> str:
@@ -325,6 +338,8 @@ def period_text(year_from: int, year_to: int) -> str:
 
 
 def _value(kind: str, v) -> str:
+    if _mark(v):
+        return v
     if _missing(v):
         return "–"
     if kind == "rate":
@@ -336,16 +351,34 @@ def _value(kind: str, v) -> str:
     return fmt.number(v)
 
 
+def _signed(x: float, decimals: int = 1) -> str:
+    """+0,1 / −1,7 (a true minus sign)."""
+    sign = "+" if x > 0 else "\u2212" if x < 0 else ""
+    return sign + fmt.number(abs(x), decimals)
+
+
 def _trend(kind: str, now, before, period: str) -> str | None:
     """'−0,3 point depuis T4 2023' for a rate, '+2,1 % depuis 09/2021' for a count."""
     if _missing(now) or _missing(before) or not period:
         return None
     if kind == "rate":
         diff = (float(now) - float(before)) * 100
-        return f"{fmt.signed(diff, 1)} {_plural(diff, 'point', 'points')} depuis {period}"
+        return f"{_signed(diff, 1)} {_plural(diff, 'point', 'points')} depuis {period}"
     if float(before) == 0:
         return None
-    return f"{fmt.signed((float(now) / float(before) - 1) * 100, 1)} % depuis {period}"
+    return f"{_signed((float(now) / float(before) - 1) * 100, 1)} % depuis {period}"
+
+
+def facts_table(facts: Iterable[Fact]) -> tuple[pd.DataFrame, str | None]:
+    """Facts as a table (what the page prints): figure, value, details, source; when every fact has the same
+    source, the table leaves the column out and that source is returned to be said once under it."""
+    facts = list(facts)
+    table = pd.DataFrame({"Indicateur": [f.label for f in facts], "Valeur": [f.value for f in facts],
+                          "Précisions": [f.note for f in facts], "Source": [f.source for f in facts]})
+    sources = {f.source for f in facts if f.source}
+    if len(sources) == 1 and all(f.source for f in facts):
+        return table.drop(columns="Source"), sources.pop()
+    return table, None
 
 
 # ---------------------------------------------------------------- 1. identity
@@ -379,7 +412,7 @@ def identity_section(identity: pd.DataFrame, density: pd.DataFrame) -> Section:
              raw=r["rural_population_pct"]),
     ]
     profile = pd.DataFrame({
-        "Niveau de densité": [f"{int(d.density_class)}. {d.density_label}" for d in density.itertuples()],
+        "Niveau de densité": [f"{int(d.density_class)} – {d.density_label}" for d in density.itertuples()],
         "Communes": [fmt.number(v) for v in density["communes_n"]],
         "Part des communes": [fmt.percent(v) for v in density["communes_pct"]],
         "Population": [fmt.number(v) for v in density["population_n"]],
@@ -398,39 +431,64 @@ class FamilySummary:
     family: str
     label: str
     zones_n: int
-    covered_n: int
-    names: tuple[str, ...]          # every zone present (names), alphabetical
+    covered_n: int                  # zones with at least one project detected in the period
+    unknown_n: int                  # zones whose figures were withheld (protected view)
+    names: tuple[str, ...]          # every zone present (names), in the query's order
     uncovered: tuple[str, ...]      # the zones blanches: no project detected in the period
+    qpv_commune_n: int | None       # contrats de ville: with a project in a commune of theirs that has a QPV
     source: str
 
+    @property
+    def uncovered_n(self) -> int:
+        return len(self.uncovered)
 
-def zoning_families(zonings: pd.DataFrame, *, gal_loaded: bool = True) -> list[FamilySummary]:
-    """One summary per family of vocab.CONTRACT_FAMILIES, in its order, zero where absent."""
+
+def zone_rows(zones: pd.DataFrame, zone_projects: pd.DataFrame) -> pd.DataFrame:
+    """The zones present with their project figures (territoire/zones and territoire/zone_projects).
+
+    withheld: the policy withheld the zone's figures; covered: True (a project detected in the zone, a
+    masked count included: masks stand for 1 or more), False (none: a zone blanche), None (withheld)."""
+    out = zones.merge(zone_projects, on=["family", "zone_id"], how="left")
+    out["withheld"] = out["projects_n"].map(_missing)
+    out["covered"] = [None if w else (True if _mark(n) else int(n) > 0)
+                      for n, w in zip(out["projects_n"], out["withheld"])]
+    return out
+
+
+def _covered(v) -> bool | None:
+    if _missing(v):
+        return None
+    return True if _mark(v) else int(v) > 0
+
+
+def zoning_families(rows: pd.DataFrame, *, gal_loaded: bool = True) -> list[FamilySummary]:
+    """One summary per family of vocab.CONTRACT_FAMILIES, in its order, zero where absent (rows: zone_rows)."""
     out = []
     for term in vocab.CONTRACT_FAMILIES:
-        rows = zonings[zonings["family"] == term.code]
+        r = rows[rows["family"] == term.code]
+        covered = r["covered"].tolist()
+        qpv_commune = None
+        if term.code == "ville":
+            qpv_commune = sum(bool(_covered(v)) for v in r["projects_qpv_commune_n"])
         out.append(FamilySummary(
-            term.code, term.label, len(rows), int(rows["is_covered"].sum()),
-            tuple(rows["zone_name"]), tuple(rows.loc[~rows["is_covered"].astype(bool), "zone_name"]),
+            term.code, term.label, len(r), sum(c is True for c in covered), sum(c is None for c in covered),
+            tuple(r["zone_name"]), tuple(r.loc[[c is False for c in covered], "zone_name"]), qpv_commune,
             ZONING_SOURCES[term.code] if term.code != "leader" or gal_loaded
             else "Aucun périmètre de GAL importé",
         ))
     return out
 
 
-def _family_rank() -> dict[str, int]:
-    return {code: i for i, code in enumerate(vocab.CONTRACT_FAMILIES.codes, 1)}
-
-
-def _names(names: tuple[str, ...], shown: int = 12) -> str:
+def _names(names: tuple[str, ...], shown: int = 10) -> str:
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f" et {fmt.number(more)} {_plural(more, 'autre', 'autres')}" if more > 0 else "")
 
 
-def zonings_section(zonings: pd.DataFrame, choice: Choice, period: str, *, protect: bool = False,
+def zonings_section(zones: pd.DataFrame, zone_projects: pd.DataFrame, choice: Choice, period: str, *,
                     gal_loaded: bool = True) -> Section:
+    rows = zone_rows(zones, zone_projects)
     facts = []
-    for s in zoning_families(zonings, gal_loaded=gal_loaded):
+    for s in zoning_families(rows, gal_loaded=gal_loaded):
         term = vocab.CONTRACT_FAMILIES[s.family]
         feminine = s.family in COMMUNE_FAMILIES       # « commune FRR », « commune PVD »...
         note = ""
@@ -442,44 +500,39 @@ def zonings_section(zonings: pd.DataFrame, choice: Choice, period: str, *, prote
             value = f"{'aucune' if feminine else 'aucun'} {term.one}"
         else:
             value = f"{fmt.number(s.zones_n)} {_plural(s.zones_n, term.one, term.many)}"
-            blank = s.zones_n - s.covered_n
-            note = (f"{_names(s.names)} ; avec au moins un projet détecté ({period}) : {fmt.number(s.covered_n)}, "
-                    f"{_plural(blank, 'zone blanche', 'zones blanches')} : {fmt.number(blank)}")
+        if s.zones_n:
+            note = (f"{_names(s.names, 5 if feminine else 8)} ; avec au moins un projet détecté ({period}) : {fmt.number(s.covered_n)}, "
+                    f"{_plural(s.uncovered_n, 'zone blanche', 'zones blanches')} : {fmt.number(s.uncovered_n)}")
+            if s.unknown_n:
+                note += f", non diffusé : {fmt.number(s.unknown_n)}"
+            if s.qpv_commune_n is not None:
+                note += (f" ; avec au moins un projet dans une de leurs communes comptant un QPV (même hors du "
+                         f"quartier) : {fmt.number(s.qpv_commune_n)}")
         facts.append(Fact(s.label, value, s.source, note=note, raw=s.zones_n))
-    table = zonings.copy()
-    table["Famille"] = [vocab.CONTRACT_FAMILIES.label(f) for f in table["family"]]
-    table["rank"] = table["family"].map(_family_rank())
-    table = table.sort_values(["rank", "is_covered", "zone_name"])
+    table = rows.copy()
     display = pd.DataFrame({
-        "Famille": table["Famille"],
+        "Famille": [vocab.CONTRACT_FAMILIES.label(f) for f in table["family"]],
         "Zone ou contrat": table["zone_name"],
         "Communes ici / en tout": [f"{fmt.number(a)} / {fmt.number(b)}"
-                                   for a, b in zip(table["communes_here_n"], table["communes_n"])],
-        f"Projets détectés ({period})": [_count(v, protect) for v in table["projects_n"]],
-        "dont dans ce territoire": [_count(v, protect) for v in table["projects_here_n"]],
-        "Zone blanche": ["oui" if not c else "non" for c in table["is_covered"]],
+                                   for a, b in zip(table["communes_here"], table["communes_total"])],
+        f"Projets détectés ({period})": [WITHHELD if w else _shown(v)
+                                          for v, w in zip(table["projects_n"], table["withheld"])],
+        "dont dans ce territoire": [WITHHELD if w else _shown(v)
+                                    for v, w in zip(table["projects_here_n"], table["withheld"])],
+        "Zone blanche": ["oui" if c is False else "non" if c else WITHHELD for c in table["covered"]],
     })
     return Section(
         "zonages", "Contrats et zonages présents", tuple(facts),
         tables={"Zones et contrats du territoire": display.reset_index(drop=True)},
-        notes=("Zone blanche : aucun projet détecté pendant la période dans la zone (dans un QPV : projet "
-               "situé dans le quartier lui-même). Les projets sont comptés dans toute la zone, même au-delà "
-               "du territoire, comme sur la page « Couverture des contrats ».",),
-        data={"zonings": _blank_small(zonings, {"projects_n": (), "projects_here_n": ()}, protect)},
+        notes=("Zone blanche : aucun projet détecté pendant la période dans la zone. Un projet atteint un QPV "
+               "par son code QPV, un contrat de ville quand il est situé dans un de ses QPV, les autres zones par "
+               "sa commune ; il compte dans toute la zone, même au-delà du territoire, comme sur la page "
+               "« Couverture des contrats ». " + ZONING_RULES,),
+        data={"zones": rows},
     )
 
 
 # ---------------------------------------------------------------- 3. context statistics
-
-GEO_ROLES = {
-    "zone_emploi": "Zone d'emploi",
-    "departement": "Département",
-    "region": "Région",
-    "territoire": "Territoire",
-    "epci": "EPCI",
-    "france": "France",
-}
-
 
 def _geo_text(role: str, name: str, code: str) -> str:
     if role == "zone_emploi":
@@ -490,10 +543,14 @@ def _geo_text(role: str, name: str, code: str) -> str:
 
 
 def context_facts(context: pd.DataFrame) -> list[Fact]:
-    """One fact per (indicator, geography), with its period, trend over one and five years, source."""
+    """One fact per (indicator, geography), with its period, trend over one and five years, source. The
+    rate per 10,000 inhabitants of people employed in SIAE is said with their count, not on a line of its own."""
     out = []
+    per_10k = {r.geo_role: r.value for r in context.itertuples() if r.indicator == "siae_employees_per_10k"}
     for r in context.itertuples():
         ind = INDICATORS[r.indicator]
+        if ind.kind == "per_10k":
+            continue
         notes = [STATUS_NOTES[r.status]] if r.status != "ok" else []
         # the rate per 10,000 uses today's population for every month: its trend is the count's, not repeated
         trends = () if ind.kind == "per_10k" else ((r.value_1y, r.period_1y_label), (r.value_5y, r.period_5y_label))
@@ -501,6 +558,8 @@ def context_facts(context: pd.DataFrame) -> list[Fact]:
             trend = _trend(ind.kind, r.value, before, None if _missing(since) else since)
             if trend:
                 notes.append(trend)
+        if r.indicator == "siae_employees" and not _missing(per_10k.get(r.geo_role)):
+            notes.insert(0, f"{fmt.number(per_10k[r.geo_role], 1)} pour 10 000 habitants")
         if r.geo_role == "zone_emploi" and not _missing(r.coverage_pct) and r.coverage_pct < 0.995:
             notes.append(f"zone d'emploi de {fmt.percent(r.coverage_pct, 0)} de la population du territoire")
         value = _value(ind.kind, r.value)
@@ -526,102 +585,122 @@ def context_section(context: pd.DataFrame) -> Section:
 # ---------------------------------------------------------------- 4. the network there
 
 def siae_table(by_type: pd.DataFrame) -> pd.DataFrame:
-    """Every SIAE type of the vocabulary in its order (zeros added), then 'type non précisé' if any."""
-    rows = []
+    """The SIAE types as territoire/iae_by_siae_type lists them (every type of the vocabulary, then any
+    other), named; a type whose row the policy withheld reads « non diffusé »."""
     present = {(None if _missing(r.siae_type) else r.siae_type): r for r in by_type.itertuples()}
-    for term in vocab.SIAE_TYPES:
-        r = present.get(term.code)
-        rows.append((term.code, term.name, *(0 if r is None else getattr(r, c) for c in
-                                             ("projects_n", "creations_n", "jobs_etp", "insertion_jobs_etp"))))
-    if None in present:
-        r = present[None]
-        rows.append((None, "type non précisé", r.projects_n, r.creations_n, r.jobs_etp, r.insertion_jobs_etp))
+    codes = vocab.SIAE_TYPES.codes + [c for c in present if c not in vocab.SIAE_TYPES]
+    rows = []
+    for code in codes:
+        r = present.get(code)
+        name = vocab.SIAE_TYPES[code].name if code in vocab.SIAE_TYPES else (code or "type non précisé")
+        values = [WITHHELD] * 4 if r is None else [r.projects_n, r.creations_n, r.jobs_etp, r.insertion_jobs_etp]
+        rows.append((code, name, *values))
     return pd.DataFrame(rows, columns=["siae_type", "siae_name", "projects_n", "creations_n", "jobs_etp",
                                        "insertion_jobs_etp"])
 
 
+def stages_table(stages: pd.DataFrame) -> pd.DataFrame:
+    """Every stage of the vocabulary in its order with its count and share; withheld rows « non diffusé »."""
+    present = {r.stage_code: r for r in stages.itertuples()}
+    rows = [(t.code, t.label, *((WITHHELD, WITHHELD) if t.code not in present
+                                 else (present[t.code].projects_n, present[t.code].share_pct)))
+            for t in vocab.STAGES]
+    return pd.DataFrame(rows, columns=["stage_code", "stage", "projects_n", "share_pct"])
+
+
+def network_row(network_here: pd.DataFrame, choice: Choice) -> pd.Series | None:
+    """The territory's own row of territoire/network_here (None when the policy withheld it)."""
+    rows = network_here[network_here["code"] == choice.code]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _status_end(r, year_to: int) -> str:
+    if _missing(r.status_code_end):
+        return f"sorti du réseau en {int(r.exit_year)}" if not _missing(r.exit_year) else "–"
+    return vocab.STATUSES.label(r.status_code_end)
+
+
 def network_section(structures: pd.DataFrame, stages: pd.DataFrame, by_type: pd.DataFrame,
-                    comparison: pd.DataFrame, zonings: pd.DataFrame, choice: Choice, period: str, *,
-                    protect: bool = False) -> Section:
+                    here: pd.Series | None, zones: pd.DataFrame, choice: Choice, period: str,
+                    year_to: int) -> Section:
     """Structures working there, projects by stage, IAE by SIAE type, creations and jobs, rates, zones blanches.
 
-    protect: partner view; counts of 1 or 2 below the département (EPCI, commune, contract) read « < 3 »
-    and the rates derived from them are not shown."""
-    small = protect and choice.level in ("epci", "commune")
-    t = comparison[comparison["role"] == "territoire"].iloc[0]
+    here: the territory's row of territoire/network_here (None: withheld by the disclosure policy)."""
+    def get(col):
+        return None if here is None else here[col]
 
-    def count_fact(label, n, rate, unit_one, unit_many, note=""):
-        rate_text = ("non diffusé (moins de 3)" if _masked(n, small)
+    def count_fact(label, col, rate_col, one, many):
+        n, rate = get(col), get(rate_col)
+        if here is None:
+            return Fact(label, WITHHELD, SOURCES["network"], note=MASKS_NOTE, raw=None)
+        rate_text = ("taux non diffusé" if _mark(rate) or _mark(n)
                      else f"{fmt.number(rate, 1)} pour 100 000 habitants")
-        return Fact(label, f"{_count(n, small)} {_plural(n, unit_one, unit_many)}", SOURCES["network"],
-                    note=" ; ".join(x for x in (rate_text, note) if x), raw=n)
+        return Fact(label, _count_text(n, one, many), SOURCES["network"], note=rate_text, raw=n)
 
+    jobs, insertion = get("jobs_etp"), get("insertion_jobs_etp")
+    if here is None or _mark(jobs):
+        jobs_fact = Fact(f"Emplois créés ({period})", WITHHELD if here is None else jobs, SOURCES["network"],
+                         raw=None)
+    else:
+        jobs_fact = Fact(f"Emplois créés ({period})", f"{fmt.number(jobs, 1)} ETP", SOURCES["network"],
+                         note=f"et postes d'insertion des projets IAE : {_shown(insertion, 1)} ETP ; "
+                              f"{_shown(get('jobs_per_100k'), 1)} ETP pour 100 000 habitants", raw=jobs)
     facts = [
-        Fact("Structures du réseau travaillant sur le territoire", _count(t["structures_n"], False),
-             SOURCES["network"], note="structures dont le territoire couvre un département du territoire",
-             raw=t["structures_n"]),
-        count_fact(f"Projets détectés ({period})", t["projects_n"], t["projects_per_100k"], "projet", "projets"),
-        count_fact(f"dont projets IAE ({period})", t["iae_projects_n"], t["iae_projects_per_100k"], "projet", "projets"),
-        count_fact(f"Créations ({period})", t["creations_n"], t["creations_per_100k"], "création", "créations"),
-        Fact(f"Emplois créés ({period})",
-             "non diffusé" if _masked(t["creations_n"], small) else f"{fmt.number(t['jobs_etp'], 1)} ETP",
-             SOURCES["network"],
-             note="" if _masked(t["creations_n"], small)
-             else f"et postes d'insertion des projets IAE : {fmt.number(t['insertion_jobs_etp'], 1)} ETP ; "
-                  f"{fmt.number(t['jobs_per_100k'], 1)} ETP pour 100 000 habitants",
-             raw=t["jobs_etp"]),
+        Fact("Structures du réseau travaillant sur le territoire", fmt.number(len(structures)),
+             SOURCES["network"], note=f"présentes dans le réseau pendant la période ({period})",
+             raw=len(structures)),
+        count_fact(f"Projets détectés ({period})", "projects_n", "projects_per_100k", "projet", "projets"),
+        count_fact(f"dont projets IAE ({period})", "iae_projects_n", "iae_projects_per_100k", "projet", "projets"),
+        count_fact(f"Créations ({period})", "creations_n", "creations_per_100k", "création", "créations"),
+        jobs_fact,
     ]
-    s = structures.copy()
-    status_at_end = [vocab.STATUSES.label("appellation" if a else "experimentation") for a in s["appellation_at_end"]]
+    has_counts = "projects_n" in structures.columns
+    s = structures
     structures_table = pd.DataFrame({
         "Structure": s["name"],
-        "Statut en fin de période": status_at_end,
+        f"Statut fin {year_to}": [_status_end(r, year_to) for r in s.itertuples()],
         "Dans le réseau depuis": [str(int(y)) for y in s["joined_year"]],
         "Siège": [f"{c} ({d})" for c, d in zip(s["seat_commune_name"], s["seat_dep_code"])],
         "Départements couverts ici": s["departments_here"],
-        f"Projets détectés ici ({period})": [_count(v, small) for v in s["projects_n"]],
-        f"Créations ici ({period})": [_count(v, small) for v in s["creations_n"]],
+        f"Projets détectés ici ({period})": [_shown(v) for v in s["projects_n"]] if has_counts
+        else [WITHHELD] * len(s),
+        f"Créations ici ({period})": [_shown(v) for v in s["creations_n"]] if has_counts else [WITHHELD] * len(s),
     })
-    stages_table = pd.DataFrame({
-        "Étape actuelle": stages["stage"],
-        "Projets": [_count(v, small) for v in stages["projects_n"]],
-        "Part": ["–" if _masked(v, small) else fmt.percent(p) for v, p in zip(stages["projects_n"], stages["share_pct"])],
+    stage_rows = stages_table(stages)
+    stage_display = pd.DataFrame({
+        "Étape actuelle": [label.capitalize() for label in stage_rows["stage"]],
+        "Projets": [_shown(v) for v in stage_rows["projects_n"]],
+        "Part": [v if _mark(v) else fmt.percent(v) for v in stage_rows["share_pct"]],
     })
     siae = siae_table(by_type)
     siae_display = pd.DataFrame({
         "Type de SIAE": [f"{c} ({n})" if c else n for c, n in zip(siae["siae_type"], siae["siae_name"])],
-        "Projets IAE détectés": [_count(v, small) for v in siae["projects_n"]],
-        "dont créés": [_count(v, small) for v in siae["creations_n"]],
-        "Emplois (ETP)": [fmt.number(v, 1) if not _masked(c, small) else "non diffusé"
-                          for v, c in zip(siae["jobs_etp"], siae["creations_n"])],
-        "Postes d'insertion (ETP)": [fmt.number(v, 1) if not _masked(c, small) else "non diffusé"
-                                     for v, c in zip(siae["insertion_jobs_etp"], siae["creations_n"])],
+        "Projets IAE détectés": [_shown(v) for v in siae["projects_n"]],
+        "dont créés": [_shown(v) for v in siae["creations_n"]],
+        "Emplois (ETP)": [_shown(v, 1) for v in siae["jobs_etp"]],
+        "Postes d'insertion (ETP)": [_shown(v, 1) for v in siae["insertion_jobs_etp"]],
     })
-    blank = zonings[~zonings["is_covered"].astype(bool)].copy()
-    blank["rank"] = blank["family"].map(_family_rank())
-    blank = blank.sort_values(["rank", "zone_name"])
+    blank = zones[[c is False for c in zones["covered"]]]
     blank_table = pd.DataFrame({
         "Famille": [vocab.CONTRACT_FAMILIES.label(f) for f in blank["family"]],
         "Zone blanche (aucun projet détecté)": blank["zone_name"],
-        "Population des communes concernées ici": [fmt.number(v) for v in blank["population_here_n"]],
+        "Population des communes concernées ici": [fmt.number(v) for v in blank["population_here"]],
     }).reset_index(drop=True)
     return Section(
         "reseau", "Le réseau sur le territoire", tuple(facts),
         tables={
             "Structures travaillant sur le territoire": structures_table,
-            f"Projets détectés ({period}) par étape actuelle": stages_table,
+            f"Projets détectés ({period}) par étape actuelle": stage_display,
             f"Projets IAE détectés ({period}) par type de SIAE": siae_display,
             "Zones blanches du territoire": blank_table,
         },
         notes=(f"Période {period} ; projets situés dans le territoire. Projets détectés : cohortes de la période "
-               "(année de détection) ; créations et emplois : créations de la période. Une structure travaille "
+               "(année de détection) ; créations et emplois : créations de la période (projets IAE par type : "
+               "projets détectés pendant la période et créés au plus tard à sa fin). Une structure travaille "
                "sur le territoire quand les départements qu'elle couvre en comprennent un (pour un EPCI ou une "
-               "commune : son département) ; statut à la fin de la période.",),
-        data={
-            "structures": _blank_small(structures, {"projects_n": (), "creations_n": ()}, small),
-            "stages": _blank_small(stages, {"projects_n": ("share_pct",)}, small),
-            "siae": _blank_small(siae, {"projects_n": (), "creations_n": ("jobs_etp", "insertion_jobs_etp")}, small),
-        },
+               f"commune : son département) ; statut à la fin de {year_to}.",),
+        data={"structures": structures, "stages": stage_rows, "siae": siae,
+              "network": pd.DataFrame([here]) if here is not None else pd.DataFrame()},
     )
 
 
@@ -642,84 +721,135 @@ COMPARISON_ROWS = {
     "median_income": ("Revenu médian par unité de consommation (€, Filosofi 2021)", "count"),
     "siae_employees_per_10k": ("Salariés en insertion pour 10 000 habitants (09/2022)", "per_10k"),
 }
-# Figures derived from each count, blank with it in a partner view below the département.
-COMPARISON_MASKS = {
-    "projects_n": ("projects_per_100k",),
-    "iae_projects_n": ("iae_projects_per_100k",),
-    "creations_n": ("creations_per_100k", "jobs_etp", "insertion_jobs_etp", "jobs_per_100k"),
-}
-# Rates derived from these counts are hidden when the count is masked.
-_RATE_COUNTS = {"projects_per_100k": "projects_n", "iae_projects_per_100k": "iae_projects_n",
-                "creations_per_100k": "creations_n", "jobs_per_100k": "creations_n"}
+NETWORK_COLUMNS = ["projects_n", "projects_per_100k", "iae_projects_n", "iae_projects_per_100k", "creations_n",
+                   "creations_per_100k", "jobs_etp", "insertion_jobs_etp", "jobs_per_100k"]
+# The network ratios drawn in the sheet's small chart (short labels: the chart's title says « pour 100 000
+# habitants », and a phone leaves little room for the axis).
+CHART_ROWS = {"projects_per_100k": "Projets détectés", "iae_projects_per_100k": "dont IAE",
+              "creations_per_100k": "Créations", "jobs_per_100k": "Emplois (ETP)"}
 
 
-def comparison_table(comparison: pd.DataFrame, *, protect: bool = False) -> pd.DataFrame:
+def comparison_rows(comparison: pd.DataFrame, here: pd.Series | None, choice: Choice) -> pd.DataFrame:
+    """territoire/comparison with the territory's network figures filled in from its network_here row
+    (below the département, the comparison query leaves them to the protected query): WITHHELD when
+    the policy withheld that row."""
+    out = comparison.copy().astype({c: object for c in NETWORK_COLUMNS if c in comparison.columns})
+    if choice.level in ("epci", "commune"):
+        i = out.index[out["role"] == "territoire"]
+        for col in NETWORK_COLUMNS:
+            out.loc[i, col] = WITHHELD if here is None else here[col]
+    return out
+
+
+def comparison_table(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per ratio, one column per compared territory (territory, parent, France)."""
-    records = list(comparison.itertuples())   # once: itertuples builds a class per call
+    records = list(rows.itertuples())   # once: itertuples builds a class per call
     heads = [r.name if r.role == "france" else f"{r.name} ({vocab.LEVELS[r.level].lower})" for r in records]
     out = {"Indicateur": [], **{h: [] for h in heads}}
-    periods = comparison["unemployment_period"].dropna()
+    periods = rows["unemployment_period"].dropna()
     for col, (label, kind) in COMPARISON_ROWS.items():
         if col == "unemployment_rate_pct" and len(periods):
             label = f"{label} ({periods.iloc[0]})"
+        values = [getattr(r, col) for r in records]
+        if all(_missing(v) for v in values):
+            continue     # e.g. Filosofi for a département, a région and France: no such figure in the source
         out["Indicateur"].append(label)
-        for head, r in zip(heads, records):
-            count = _RATE_COUNTS.get(col)
-            if count and _masked(getattr(r, count), protect and r.level in ("epci", "commune")):
-                out[head].append("non diffusé")
-            else:
-                out[head].append(_value(kind, getattr(r, col)))
+        for head, v in zip(heads, values):
+            out[head].append(_value(kind, v))
     return pd.DataFrame(out)
 
 
 PARENT_WORDS = {"commune": "son département", "epci": "son département", "dep": "sa région"}
 
 
-def comparison_section(comparison: pd.DataFrame, choice: Choice, period: str, *, protect: bool = False) -> Section:
+def comparison_section(comparison: pd.DataFrame, here: pd.Series | None, choice: Choice, period: str) -> Section:
     parent = PARENT_WORDS.get(choice.level)
     title = f"Le territoire, {parent} et la France" if parent else "Le territoire et la France"
-    return Section(
-        "comparaison", "Comparaison", (),
-        tables={title: comparison_table(comparison, protect=protect)},
-        notes=(f"Réseau : période {period}, tous les filtres s'appliquent. Chômage : même trimestre pour toutes "
-               "les colonnes (zone d'emploi pour un EPCI ou une commune) ; France hors Mayotte. Filosofi : publié "
-               "pour les EPCI et les communes seulement ; salariés en insertion : départements, régions et "
-               "France seulement.",),
-        data={"comparison": _blank_small(
-            comparison, COMPARISON_MASKS, protect,
-            rows=comparison["level"].isin(["epci", "commune"]) if "level" in comparison else None)},
-    )
+    rows = comparison_rows(comparison, here, choice)
+    notes = [f"Réseau : période {period}, tous les filtres s'appliquent. Chômage : même trimestre pour toutes "
+             "les colonnes (zone d'emploi pour un EPCI ou une commune) ; France hors Mayotte. Filosofi : publié "
+             "pour les EPCI et les communes seulement ; salariés en insertion : départements, régions et "
+             "France seulement."]
+    if "network_shown" in rows and not rows.loc[rows["role"] != "territoire", "network_shown"].all():
+        notes.append("« – » pour le réseau : territoire plus large que le périmètre des filtres ou du lien, dont "
+                     "les projets ne seraient comptés qu'en partie.")
+    return Section("comparaison", "Comparaison", (), tables={title: comparison_table(rows)}, notes=tuple(notes),
+                   data={"comparison": rows})
 
 
 # ---------------------------------------------------------------- 6. map
 
-def map_section(communes: pd.DataFrame, choice: Choice, *, protect: bool = False) -> Section:
+def map_section(communes: pd.DataFrame, commune_projects: pd.DataFrame, choice: Choice,
+                here: pd.Series | None = None) -> Section:
     """The communes of the territory with their zoning flags and project counts (for a point map).
-    With protect, counts of 1 and 2 are blanked in the data and labelled « < 3 »."""
-    data = communes.copy()
+
+    Counts come from territoire/commune_projects, which lists every commune: in a protected view they
+    carry the policy's marks, and a commune missing from it was withheld (« non diffusé »). A commune's
+    sheet takes its one commune's counts from its network row (here), protected among the communes of its
+    département, so that the map and the figures above it say the same."""
+    counts = commune_projects[["insee_code", "projects_n", "qpv_projects_n", "creations_n"]]
+    if choice.level == "commune":
+        cols = ["projects_n", "qpv_projects_n", "creations_n"]
+        counts = pd.DataFrame([[choice.code, *here[cols]]] if here is not None else [],
+                              columns=["insee_code", *cols])
+    data = communes.merge(counts, on="insee_code", how="left")
+    withheld = data["projects_n"].isna()
     for col in ("projects_n", "qpv_projects_n", "creations_n"):
-        n = data[col].fillna(0).astype(int)
-        small = (n > 0) & (n < 3) if protect else pd.Series(False, index=n.index)
         # thousands with a narrow no-break space, as fmt.number (vectorised: a région has 5,000 communes)
-        data[col + "_label"] = n.map(lambda v: f"{v:,}".replace(",", fmt.NBSP)).mask(small, "< 3")
-        if protect:
-            data[col] = n.astype("Int64").mask(small)
-    return Section("carte", "Carte du territoire et de ses communes", (),
-                   notes=("Communes placées à leur centroïde (IGN ADMIN EXPRESS) ; zonages : "
-                          + ", ".join(vocab.CONTRACT_FAMILIES.labels) + ".",),
+        data[col + "_label"] = [WITHHELD if w else (x if _mark(x) else f"{int(x):,}".replace(",", fmt.NBSP))
+                                for x, w in zip(data[col], withheld)]
+    notes = ["Communes placées à leur centroïde (IGN ADMIN EXPRESS, communes au 1er janvier 2026)."]
+    if withheld.any():
+        n = int(withheld.sum())
+        notes.append(f"Vue protégée : les projets de {fmt.number(n)} {_plural(n, 'commune', 'communes')} ne sont "
+                     "pas diffusés (leur effectif se déduirait des autres).")
+    return Section("carte", "Carte du territoire et de ses communes", (), notes=tuple(notes),
                    data={"communes": data})
+
+
+# Short names of the families on the map's legend and hover.
+MAP_FAMILIES = {"qpv": "Commune avec un QPV", "ville": "Contrat de ville", "ruralite": "CRTE à dominante rurale",
+                "frr": "FRR", "leader": "GAL (LEADER)", "pvd": "Petite ville de demain", "acv": "Action cœur de ville"}
+
+
+def map_points(communes: pd.DataFrame) -> pd.DataFrame:
+    """The map section's communes ready to draw: in_qpv from the QPV count, and a French hover text."""
+    out = communes.copy()
+    out["in_qpv"] = out["qpv_count"] > 0
+    flags = out[[f"in_{f}" for f in MAP_FAMILIES]].to_numpy()
+    names = list(MAP_FAMILIES.values())
+    zonings = [", ".join(n for n, on in zip(names, row) if on) or "aucun zonage" for row in flags]
+    population = [f"{int(v):,}".replace(",", fmt.NBSP) if not _missing(v) else "–" for v in out["population"]]
+    out["hover"] = [f"{n} ({c}) · {p} hab. · projets détectés : {lab} · {z}"
+                    for n, c, p, lab, z in zip(out["commune_name"], out["insee_code"], population,
+                                               out["projects_n_label"], zonings)]
+    return out
+
+
+def comparison_chart_data(section: Section) -> pd.DataFrame:
+    """The network ratios of the comparison (CHART_ROWS), one column per compared territory, as numbers
+    (a masked or missing figure is left out of the chart: NaN)."""
+    table = next(iter(section.tables.values()))
+    rows = section.data["comparison"]
+    heads = list(table.columns[1:])
+    out = {"Indicateur": list(CHART_ROWS.values())}
+    for head, (_, r) in zip(heads, rows.iterrows()):
+        out[head] = [float(r[c]) if not _mark(r[c]) and not _missing(r[c]) else float("nan") for c in CHART_ROWS]
+    return pd.DataFrame(out)
 
 
 # ---------------------------------------------------------------- the whole sheet
 
-SHEET_QUERIES = ["identity", "density_profile", "zonings", "context", "structures", "projects_by_stage",
-                 "iae_by_siae_type", "comparison", "communes_map"]
+SHEET_QUERIES = ["identity", "density_profile", "zones", "zone_projects", "context", "structures",
+                 "projects_by_stage", "iae_by_siae_type", "network_here", "comparison", "communes_map",
+                 "commune_projects"]
 
 
-def sheet(choice: Choice, params: dict, *, run: Runner, protect: bool = False, gal_loaded: bool | None = None) -> Sheet:
+def sheet(choice: Choice, params: dict, *, run: Runner, gal_loaded: bool | None = None) -> Sheet:
     """Every section of a territory's sheet, in the issue's order.
 
-    params: the filter parameters (filters.Filters.params()); protect: partner view (small counts);
+    params: the filter parameters (filters.Filters.params()); run: a runner that applies the viewer's
+    disclosure policy (the page passes data.load, tests the gateway and policy.Policy.apply);
     gal_loaded: whether GAL perimeters exist (imported or demo), else LEADER reads « non renseigné »;
     None: read it from the database (territoire/families_loaded)."""
     p = {**params, **choice.params()}
@@ -727,15 +857,18 @@ def sheet(choice: Choice, params: dict, *, run: Runner, protect: bool = False, g
     if gal_loaded is None:
         gal_loaded = "leader" in set(run("territoire/families_loaded", {})["family"])
     period = period_text(params["year_from"], params["year_to"])
+    here = network_row(rows["network_here"], choice)
+    zones = zonings_section(rows["zones"], rows["zone_projects"], choice, period, gal_loaded=gal_loaded)
+    withheld = here is None or any(int(rows[q].attrs.get("hidden_rows", 0) or 0) for q in SHEET_QUERIES)
     return Sheet(choice, period, (
         identity_section(rows["identity"], rows["density_profile"]),
-        zonings_section(rows["zonings"], choice, period, protect=protect, gal_loaded=gal_loaded),
+        zones,
         context_section(rows["context"]),
-        network_section(rows["structures"], rows["projects_by_stage"], rows["iae_by_siae_type"],
-                        rows["comparison"], rows["zonings"], choice, period, protect=protect),
-        comparison_section(rows["comparison"], choice, period, protect=protect),
-        map_section(rows["communes_map"], choice, protect=protect),
-    ))
+        network_section(rows["structures"], rows["projects_by_stage"], rows["iae_by_siae_type"], here,
+                        zones.data["zones"], choice, period, params["year_to"]),
+        comparison_section(rows["comparison"], here, choice, period),
+        map_section(rows["communes_map"], rows["commune_projects"], choice, here),
+    ), withheld=withheld)
 
 
 # ---------------------------------------------------------------- carnet de projets
@@ -766,6 +899,9 @@ def card_zonings(r) -> tuple[str, ...]:
         out.append(f"QPV {r.qpv_name}")
     if not _missing(r.ville_names):
         out.append(f"Contrat de ville : {r.ville_names}")
+    elif not _missing(r.contrat_ville_name):
+        # the commune is under the contract, the project is not in one of its QPV: the looser figure
+        out.append(f"Commune du contrat de ville {r.contrat_ville_name} (projet hors QPV)")
     if not _missing(r.ruralite_names):
         out.append(f"CRTE à dominante rurale : {r.ruralite_names}")
     if r.is_rural:
@@ -821,6 +957,39 @@ def carnet_groups(projects: pd.DataFrame, by: str) -> list[Group]:
             for k, v in groups.items()]
 
 
+CARNET_PAGE_SIZE = 60    # cards per page: at 100x data the carnet holds 49,000 created projects
+
+
+def _group_keys(projects: pd.DataFrame, by: str) -> pd.Series:
+    if by == "structure":
+        return projects["structure_name"].astype(str)
+    return projects["reg_name"].astype(str) + " · " + projects["dep_name"].astype(str) + " (" \
+        + projects["dep_code"].astype(str) + ")"
+
+
+def carnet_page(projects: pd.DataFrame, by: str, page: int, size: int = CARNET_PAGE_SIZE) -> tuple[list[Group], int, int]:
+    """The cards of one page of the carnet, grouped as carnet_groups groups them (each group titled with its
+    whole count, also when it runs over several pages); returns (groups, page shown, number of pages).
+    Only the page's cards are built: the carnet can hold tens of thousands of projects."""
+    if by not in CARNET_GROUPINGS:
+        raise ValueError(by)
+    pages = max(1, math.ceil(len(projects) / size))
+    page = max(1, min(int(page), pages))
+    keys = _group_keys(projects, by)
+    totals = keys.value_counts()
+    first = (page - 1) * size
+    shown = projects.iloc[first:first + size]
+    groups: dict[str, list[Card]] = {}
+    for key, r in zip(keys.iloc[first:first + size], shown.itertuples()):
+        groups.setdefault(key, []).append(card(r, by))
+    out = []
+    for key, cards in groups.items():
+        n = int(totals[key])
+        more = " (suite)" if first > 0 and key == keys.iloc[first] and keys.iloc[first - 1] == key else ""
+        out.append(Group(f"{key} ({fmt.number(n)} {_plural(n, 'création', 'créations')}){more}", tuple(cards)))
+    return out, page, pages
+
+
 def parse_grouping(raw: str | None) -> tuple[str, str | None]:
     """The carnet's grouping from the URL, 'structure' by default, with a French notice when refused."""
     if raw is None or not str(raw).strip():
@@ -837,7 +1006,7 @@ CARNET_EXPORT_COLUMNS = [
     "project_id", "title", "structure_id", "structure_name", "insee_code", "commune_name", "epci_siren",
     "epci_name", "dep_code", "dep_name", "reg_code", "reg_name", "sector", "detected_on", "study_on",
     "created_on", "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp", "programme", "qpv_code", "qpv_name",
-    "ville_names", "ruralite_names", "is_rural", "is_frr", "is_pvd", "is_acv", "leader_names",
+    "ville_names", "contrat_ville_name", "ruralite_names", "is_rural", "is_frr", "is_pvd", "is_acv", "leader_names",
 ]
 
 

@@ -238,6 +238,42 @@ def view_link(ctx) -> str:
     return f"{base}?{urlencode(q, safe=',')}"
 
 
+FICHE_PATH = "territoire"   # site.PAGES: the « Fiche territoire »
+
+
+def app_base_url(ctx) -> str:
+    """The address of the app's root as the browser sees it (base path included), "" when unknown: the current
+    address without its page (its url_path, or an alias such as /vue-d-ensemble; the default page is "/")."""
+    url = (st.context.url or "").split("?")[0].split("#")[0].rstrip("/")
+    names = {ctx.page.url_path} | {alias for alias, target in site.ALIASES.items() if target == ctx.page.url_path}
+    for name in names:
+        if url.endswith("/" + name):
+            return url[: -len(name) - 1]
+    return url
+
+
+def fiche_url(level: str, code: str, ctx=None) -> str:
+    """The link to a territory's fiche that keeps the current filters, meeting mode and the partner token:
+    a full URL, so that it opens a new visit where the URL wins (a link column opens it in a new tab)."""
+    from .state import Env
+    ctx = ctx or context()
+    env = Env(ctx.options, ctx.all_options, locked=ctx.policy.locked)
+    q = filters.SPEC.to_query(ctx.chosen.values(), env)
+    if ctx.meeting:
+        q["mode"] = "reunion"
+    q.update({"niveau": level, "code": str(code)})
+    token = st.session_state.get("_partner_token")
+    if token:
+        q[partners.URL_KEY] = token
+    return f"{app_base_url(ctx)}/{FICHE_PATH}?{urlencode(q, safe=',')}"
+
+
+def fiche_column(label: str = "Fiche territoire"):
+    """Column config of a table's fiche_url column: a link that reads « Ouvrir la fiche »."""
+    return st.column_config.LinkColumn(label, display_text="Ouvrir la fiche",
+                                       help="Ouvre la fiche du territoire (nouvel onglet, mêmes filtres).")
+
+
 def copy_link(ctx) -> None:
     link = view_link(ctx)
     with st.popover("Copier le lien de cette vue", icon=":material/link:"):
@@ -334,8 +370,11 @@ def formatted(df: pd.DataFrame, labels: dict[str, str]):
                              for c in cols})
 
 
-def table(df: pd.DataFrame, labels: dict[str, str], height: int | str = "auto", key: str | None = None) -> None:
-    st.dataframe(formatted(df, labels), width="stretch", height=height, hide_index=True, key=key)
+def table(df: pd.DataFrame, labels: dict[str, str], height: int | str = "auto", key: str | None = None,
+          column_config: dict | None = None) -> None:
+    """column_config: keyed by the French header (e.g. {"Fiche territoire": fiche_column()})."""
+    st.dataframe(formatted(df, labels), width="stretch", height=height, hide_index=True, key=key,
+                 column_config=column_config)
 
 
 def chart(fig, df: pd.DataFrame, labels: dict[str, str], key: str, caption: str | None = None,

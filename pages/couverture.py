@@ -161,7 +161,9 @@ else:
                 ui.set_filters(reg=(opts.departments[clicked[0]][1],), dep=(clicked[0],))
         st.markdown(f"**{label} par {level_word}** : nombre atteint, nombre au dénominateur et taux de couverture "
                     "(cliquez sur un en-tête de colonne pour trier).")
-        ui.table(by_territory, t_labels, height=min(35 * len(by_territory) + 40, 680), key=f"cov_table_{level}")
+        ui.table(by_territory.assign(fiche_url=[ui.fiche_url(level, c) for c in by_territory["territory_code"]]),
+                 {**t_labels, "fiche_url": "Fiche territoire"}, height=min(35 * len(by_territory) + 40, 680),
+                 key=f"cov_table_{level}", column_config={"Fiche territoire": ui.fiche_column()})
         if family in ("ruralite", "leader"):
             st.caption(f"Un {one} à cheval sur plusieurs {level_word}s compte une fois dans chaque {level_word} "
                        "où il est présent : les lignes ne s'additionnent pas au total du périmètre.")
@@ -203,8 +205,14 @@ else:
                            icon=":material/check_circle:")
             else:
                 st.markdown(f"**Liste des zones blanches** ({plural} sans projet, cliquez sur un en-tête pour trier)")
-                ui.table(white, {"contract_name": "Nom", "contract_id": "Code", "contract_kind": "Signataire",
-                                 "dep_label": "Département"}, height=400, key="cov_zones_table")
+                # FRR, PVD and ACV zones are communes: each opens its commune's fiche.
+                commune_zones = family in ("frr", "pvd", "acv")
+                ui.table(white.assign(fiche_url=[ui.fiche_url("commune", c) for c in white["contract_id"]])
+                         if commune_zones else white,
+                         {"contract_name": "Nom", "contract_id": "Code", "contract_kind": "Signataire",
+                          "dep_label": "Département", **({"fiche_url": "Fiche territoire"} if commune_zones else {})},
+                         height=400, key="cov_zones_table",
+                         column_config={"Fiche territoire": ui.fiche_column()} if commune_zones else None)
 
     # ------------------------------------------------------------ projects by zoning
     st.subheader(f"Où se situent les {fmt.number(total_projects)} projets détectés de {period} ?", anchor=False)

@@ -192,7 +192,10 @@ else:
                "municipale INSEE du territoire." + (" Un EPCI à cheval sur plusieurs départements ne compte "
                                                    "que ses projets situés dans le périmètre."
                                                    if niveau == "epci" else ""))
-    ui.table(rows, labels, key="iae_table")
+    # Each territory opens its fiche (a new tab, same filters).
+    ui.table(rows.assign(fiche_url=[ui.fiche_url(niveau, c) for c in rows["code"]]),
+             {**labels, "fiche_url": "Fiche territoire"}, key="iae_table",
+             column_config={"Fiche territoire": ui.fiche_column()})
     if protected and rows.attrs.get("hidden_rows"):
         st.caption(f"{rows.attrs['hidden_rows']} territoire(s) non affiché(s) : leur effectif se déduirait du "
                    "total du département.")

@@ -59,11 +59,12 @@ elif not choice:
                      "Outre-mer en encarts à gauche, agrandis (pas à l'échelle).")
 
     st.subheader("Liste des structures", anchor=False)
-    ui.table(structures, {
+    ui.table(structures.assign(fiche_url=[ui.fiche_url("dep", d) for d in structures["dep_code"]]), {
         "name": "Structure", "status_then": f"Statut fin {f.year_to}", "joined_year": "Entrée",
         "appellation_year": "Appellation", "exit_year": "Sortie",
         "seat": "Siège", "departments": "Départements couverts", "regions": "Région(s)",
-        "projects_n": "Projets suivis", "creations_n": "Créations de l'année"}, key="structure_list")
+        "projects_n": "Projets suivis", "creations_n": "Créations de l'année", "fiche_url": "Département du siège"},
+        key="structure_list", column_config={"Département du siège": ui.fiche_column("Département du siège")})
     st.caption(
         f"Structures entrées dans le réseau au plus tard en {f.year_to}. Projets suivis : projets détectés au "
         f"plus tard en {f.year_to} et ni créés ni abandonnés avant {f.year_from} ; créations : activités lancées "

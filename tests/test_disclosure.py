@@ -1,6 +1,8 @@
 """Every read query declares who may see what (`-- disclosure:` header, fabrique.policy), and the
 declaration fits what the query returns: rows per territory below the département are `territory`
 (with their main count and known-total groups among the columns), project rows are `rows`."""
+import re
+
 import pytest
 
 from fabrique import db, policy
@@ -9,23 +11,20 @@ from fabrique.policy import Disclosure
 
 from test_sql_files import EXTRA
 
-# Read queries of the territory sheet and the carnet (another engineer's part, not yet declared): each
-# is expected to fail until it declares its disclosure; strict, so that a declared one is noticed.
-PENDING = {n for n in db.query_names() if n.split("/")[0] in ("territoire", "carnet")}
-# Read by the Couverture page of this branch, deleted on main (replaced by coverage/contract_rates, declared).
-PENDING |= {"coverage/rates"} & set(db.query_names())
-QUERIES = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="disclosure à déclarer (autre équipe)"))
-           if n in PENDING else n for n in db.query_names()]
+QUERIES = db.query_names()
 # Columns that identify a territory below the département, or a project.
 SUB_DEPARTMENT_KEYS = {"insee_code", "epci_siren", "qpv_code", "contract_id", "gal_id", "crte_id"}
 PROJECT_KEYS = {"project_id", "title"}
+# Columns that count or sum the network's records (reference data counts communes, people, QPV…).
+NETWORK_FIGURE = re.compile(r"^(projects|iae_projects|creations|structures|detections|studies|abandons|sessions|"
+                            r"partners|jobs|insertion_jobs)(_|$)")
 
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_every_read_query_declares_its_disclosure(name):
     d = Disclosure.parse(db.sql_text(name))
     assert d is not None, f"{name}: no '-- disclosure:' line (aggregate, territory … or rows)"
-    assert d.kind in ("aggregate", "territory", "rows")
+    assert d.kind in ("aggregate", "reference", "territory", "rows")
 
 
 def test_a_query_without_disclosure_is_caught():
@@ -40,7 +39,7 @@ def _run(name, tiny_db, **extra):
     return db.run(name, {k: v for k, v in params.items() if k in used}, path=tiny_db)
 
 
-DECLARED = [n for n in db.query_names() if n not in PENDING]
+DECLARED = db.query_names()
 
 
 @pytest.mark.parametrize("name", DECLARED)
@@ -57,10 +56,16 @@ def test_declaration_fits_the_result(name, tiny_db):
         if d.kind == "aggregate":
             assert not cols & SUB_DEPARTMENT_KEYS, \
                 f"{name}: one row per territory below the département ({cols & SUB_DEPARTMENT_KEYS}): territory"
+        elif d.kind == "reference":
+            network = {c for c in cols if NETWORK_FIGURE.match(c)}
+            assert not network, f"{name}: declared reference data, returns figures of the network {network}"
         else:
             assert d.main in cols, f"{name}: main count {d.main} not returned"
             assert set(d.groups) <= cols, f"{name}: groups {d.groups} not all returned"
-            assert "dep_code" in d.groups, f"{name}: the département total is known to every viewer"
+            # Rows of territories: each département's total is known to every viewer. (Rows of categories
+            # of one territory, such as its projects by stage, have the territory's total as their group.)
+            assert "dep_code" in d.groups or "dep_code" not in cols, \
+                f"{name}: the département total is known to every viewer"
 
 
 def test_classification_of_the_territorial_queries():
@@ -71,9 +76,16 @@ def test_classification_of_the_territorial_queries():
         "coverage/contract_list": ("contract", "projects_n", ("dep_code",)),
         "iae/by_territory": ("$level", "projects_n", ("dep_code", "epci_siren")),
         "method/export_communes": ("commune", "projects_n", ("dep_code", "epci_siren")),
+        # the territory sheet: the territory's own rows (a commune, an EPCI) and its communes and zones
+        "territoire/commune_projects": ("commune", "projects_n", ("dep_code", "epci_siren")),
+        "territoire/iae_by_siae_type": ("$niveau", "projects_n", ()),
+        "territoire/network_here": ("$niveau", "projects_n", ("dep_code",)),
+        "territoire/projects_by_stage": ("$niveau", "projects_n", ()),
+        "territoire/structures": ("$niveau", "projects_n", ()),
+        "territoire/zone_projects": ("contract", "projects_n", ()),
     }
     assert sorted(n for n, d in found.items() if d.kind == "rows") == \
-        ["method/export_projects", "structures/structure_projects"]
+        ["carnet/projects", "method/export_projects", "structures/structure_projects"]
     # iae/by_territory is protected at EPCI and commune level, not at département level and above.
     d = found["iae/by_territory"]
     assert [d.applies({"level": lv}) for lv in ("reg", "dep", "epci", "commune")] == [False, False, True, True]

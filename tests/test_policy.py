@@ -169,3 +169,11 @@ def test_random_tables_with_two_crossing_partitions(seed):
                                            "jobs_etp", "projects_per_100k"])
     out = protect(original, "projects_n", ("dep_code", "epci_siren"))
     assert recoverable_cells(original, out, "projects_n", ("dep_code", "epci_siren")) == [], out
+
+
+def test_reference_data_is_not_masked():
+    """Population or zonings of communes are public reference data: shown as they are to every viewer."""
+    d = Disclosure.parse("-- disclosure: reference\nselect 1")
+    rows = pd.DataFrame({"insee_code": ["29232"], "population_n": [2], "qpv_n": [1]})
+    out = Policy(policy.PUBLIC).apply(d, rows, {})
+    assert out.to_dict("records") == [{"insee_code": "29232", "population_n": 2, "qpv_n": 1}]

@@ -34,26 +34,26 @@ def test_one_row_per_created_project_with_every_card_field(tiny_db):
     assert sorted(df.index) == ["P01", "P02", "P05", "P06", "P10"]
     cols = ["title", "structure_name", "commune_name", "epci_name", "dep_name", "reg_name", "sector",
             "detected_on", "study_on", "created_on", "is_iae", "siae_type", "jobs_etp", "insertion_jobs_etp",
-            "programme", "qpv_name", "ville_names", "ruralite_names", "leader_names", "is_rural", "is_frr", "is_pvd",
-            "is_acv"]
+            "programme", "qpv_name", "ville_names", "contrat_ville_name", "ruralite_names", "leader_names", "is_rural",
+            "is_frr", "is_pvd", "is_acv"]
     got = literal_rows(df.loc[["P01", "P02", "P06", "P10"], cols])
     ts = lambda y, m, d: dt.datetime(y, m, d)  # noqa: E731 (dates come back as timestamps)
     assert got == [
         ("Garage solidaire Quimper", "Fabrique test Bretagne", "Quimper", "CA Quimper Bretagne Occidentale",
          "Finistère", "Bretagne", "garage solidaire", ts(2019, 3, 1), ts(2019, 9, 1), ts(2020, 9, 1), True, "ACI",
-         3.0, 8.0, "Garages solidaires", "Kermoysan", "CA Quimper Bretagne Occidentale", None, None,
-         False, False, False, True),
+         3.0, 8.0, "Garages solidaires", "Kermoysan", "CA Quimper Bretagne Occidentale",
+         "CA Quimper Bretagne Occidentale", None, None, False, False, False, True),
         ("Recyclerie Audierne", "Fabrique test Bretagne", "Audierne", "CC Cap Sizun - Pointe du Raz", "Finistère",
          "Bretagne", "recyclerie", ts(2020, 1, 15), ts(2020, 6, 1), ts(2021, 1, 15), True, "EI", 2.0, 4.5, None,
-         None, None, None, None, True, False, True, False),
+         None, None, None, None, None, True, False, True, False),
         ("Restaurant d'insertion Lille", "Fabrique test Nord", "Lille", "Métropole Européenne de Lille", "Nord",
          "Hauts-de-France", "restauration d'insertion", ts(2020, 6, 1), ts(2020, 12, 1), ts(2021, 12, 1), True,
-         "ACI", 4.0, 12.0, None, "Secteur Ouest", "Métropole Européenne de Lille", None, None,
-         False, False, False, False),
+         "ACI", 4.0, 12.0, None, "Secteur Ouest", "Métropole Européenne de Lille", "Métropole Européenne de Lille",
+         None, None, False, False, False, False),
         ("Restauration collective Saint-Denis", "Fabrique test Réunion", "Saint-Denis",
          "CA Intercommunale du Nord de la Réunion (CINOR)", "La Réunion", "La Réunion", "restauration collective",
          ts(2022, 2, 1), ts(2022, 5, 1), ts(2023, 3, 1), True, "AI", 1.5, 6.0, None, None,
-         "CA Intercommunale du Nord de la Réunion (CINOR)", None, None, False, True, False, False),
+         None, "CA Intercommunale du Nord de la Réunion (CINOR)", None, None, False, True, False, False),
     ]
 
 
@@ -117,12 +117,22 @@ def test_card_of_the_quimper_garage(tiny_db):
     }
     assert card.zonings == ("QPV Kermoysan", "Contrat de ville : CA Quimper Bretagne Occidentale",
                             "Action cœur de ville")
+    # P05, also in Quimper but outside Kermoysan: its commune is under the contract, it does not reach it.
+    p05 = territory.card(next(df[df["project_id"] == "P05"].itertuples()), "structure")
+    assert p05.zonings == ("Commune du contrat de ville CA Quimper Bretagne Occidentale (projet hors QPV)",
+                           "Action cœur de ville")
 
 
 def test_export_frame_keeps_typed_values(tiny_db):
     out = territory.carnet_export(run(tiny_db))
     assert list(out.columns) == territory.CARNET_EXPORT_COLUMNS
     assert len(out) == 5 and out["jobs_etp"].sum() == pytest.approx(13.0)  # 3 + 2 + 2.5 + 4 + 1.5
+
+
+def test_carnet_rows_are_refused_to_partner_views(tiny_db):
+    from fabrique import data, policy
+    with pytest.raises(policy.Refused):
+        policy.Policy(policy.PARTNER).apply(data.disclosure("carnet/projects"), run(tiny_db), {})
 
 
 def test_xlsx_export_has_french_headers_and_the_demo_stamp(tiny_db):
@@ -142,3 +152,16 @@ def test_xlsx_export_has_french_headers_and_the_demo_stamp(tiny_db):
     assert "CRTE à dominante rurale" in headers and headers[-1] == export.CONTEXT_COLUMN
     assert ws.max_row == 6                                               # header + five created projects
     assert ws.cell(2, len(headers)).value.startswith("DONNÉES FICTIVES")
+
+
+def test_carnet_pages_keep_whole_group_counts(renamed_db):
+    # Pages of two cards, by structure: Nord (P06) + Réunion (P10) | Z Bretagne (P02, P01) | Z Bretagne (P05).
+    rows = run(renamed_db, "structure")
+    groups, page, pages = territory.carnet_page(rows, "structure", 2, size=2)
+    assert (page, pages) == (2, 3)
+    assert [(g.title, [c.project_id for c in g.cards]) for g in groups] == [
+        ("Fabrique test Z Bretagne (3 créations)", ["P02", "P01"])]
+    groups, page, _ = territory.carnet_page(rows, "structure", 99, size=2)   # past the end: the last page
+    assert page == 3 and [(g.title, [c.project_id for c in g.cards]) for g in groups] == [
+        ("Fabrique test Z Bretagne (3 créations) (suite)", ["P05"])]
+    assert territory.carnet_page(rows.iloc[:0], "structure", 1) == ([], 1, 1)

@@ -7,13 +7,23 @@ computes them by hand).
 import pandas as pd
 import pytest
 
-from fabrique import db, territory
+from fabrique import data, db, policy, territory
 from fabrique.filters import Filters
 
 
 @pytest.fixture
 def run(tiny_db):
     return lambda name, params: db.run(name, params, path=tiny_db)
+
+
+@pytest.fixture
+def partner_run(tiny_db):
+    """What data.load hands a partner view: the gateway's rows through the disclosure policy."""
+    viewer = policy.Policy(policy.PARTNER)
+
+    def run(name, params):
+        return viewer.apply(data.disclosure(name), db.run(name, params, path=tiny_db), params, name)
+    return run
 
 
 def found(text, run, limit=5):
@@ -192,29 +202,37 @@ def test_sheet_of_quimper(run):
     assert communes["insee_code"].tolist() == ["29232"] and communes["projects_n_label"].tolist() == ["2"]
 
 
-def test_partner_view_masks_small_counts_below_the_departement(run):
+def test_partner_view_masks_small_counts_below_the_departement(run, partner_run):
+    """The sheet applies no masking of its own: the data layer's policy does, and the sheet shows its marks."""
     choice = territory.parse_choice("commune", "29232", run=run)[0]
-    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run, protect=True)
+    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=partner_run)
     net = facts(sheet.section("reseau"))
-    assert net["Projets détectés (2015 à 2023)"] == ("< 3 projets", "non diffusé (moins de 3)")
-    assert net["Emplois créés (2015 à 2023)"][0] == "non diffusé"
+    # Among the 277 communes of Finistère, Quimper (2), Audierne (1) and Briec (1) read « < 3 »; the
+    # Finistère's total (4) leaves each of them between 1 and 2: nothing more to mask. The rates and
+    # jobs of a « < 3 » row are « secret ».
+    assert net["Projets détectés (2015 à 2023)"] == ("< 3 projets", "taux non diffusé")
+    assert net["Emplois créés (2015 à 2023)"][0] == "secret"
     comp = sheet.section("comparaison").tables["Le territoire, son département et la France"].set_index("Indicateur")
-    assert comp.loc["Projets détectés pour 100 000 habitants"].tolist() == ["non diffusé", "0,4", "0,0"]
+    assert comp.loc["Projets détectés pour 100 000 habitants"].tolist() == ["secret", "0,4", "0,0"]
     communes = sheet.section("carte").data["communes"]
-    assert communes["projects_n_label"].tolist() == ["< 3"] and communes["projects_n"].isna().all()
-    # The rows behind charts carry the same protection as the tables.
+    assert communes["projects_n_label"].tolist() == ["< 3"]          # the map says what the figures say
+    # By stage, the whole table's total is known: a lone « < 3 » (créé: P01 P05) would be 2, and no other
+    # cell can hide it: its row is withheld (« non diffusé »).
     stages = sheet.section("reseau").data["stages"].set_index("stage")
-    assert pd.isna(stages.loc["créé", "projects_n"]) and pd.isna(stages.loc["créé", "share_pct"])
-    assert stages.loc["abandonné", "projects_n"] == 0
+    assert stages.loc["créé", "projects_n"] == territory.WITHHELD and stages.loc["abandonné", "projects_n"] == 0
+    assert sheet.withheld
     comparison = sheet.section("comparaison").data["comparison"].set_index("role")
-    assert comparison.loc["territoire", ["projects_n", "jobs_etp"]].isna().all()
     assert comparison.loc["parent", "projects_n"] == 4                   # a département is not masked
-    # A département's own totals are not masked (4 projects in Finistère); its QPV counts are.
+    # A département's own totals are not masked (4 projects in Finistère); the counts of its zones are.
     dep = territory.sheet(territory.parse_choice("dep", "29", run=run)[0], Filters(2015, 2023).params(),
-                          run=run, protect=True)
+                          run=partner_run)
     assert facts(dep.section("reseau"))["Projets détectés (2015 à 2023)"][0] == "4 projets"
     zones = dep.section("zonages").tables["Zones et contrats du territoire"].set_index("Zone ou contrat")
     assert zones.loc["Kermoysan", "Projets détectés (2015 à 2023)"] == "< 3"
+    # Per structure, no count below the département; at département level they stand.
+    assert dep.section("reseau").tables["Structures travaillant sur le territoire"].iloc[0, 5] == "4"
+    struct = sheet.section("reseau").tables["Structures travaillant sur le territoire"]
+    assert struct.iloc[0, 5] == territory.WITHHELD
 
 
 def test_sheet_of_a_territory_without_project_keeps_its_context(run):
@@ -261,10 +279,10 @@ def test_parse_grouping(raw, expected):
     ("epci", "200054781"),  # Métropole du Grand Paris: six départements
     ("reg", "06"),          # Mayotte as a région
 ])
-def test_sheets_of_unusual_territories_build(run, niveau, code):
+def test_sheets_of_unusual_territories_build(run, partner_run, niveau, code):
     choice, notice = territory.parse_choice(niveau, code, run=run)
     assert notice is None
-    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run, protect=True)
+    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=partner_run)
     assert len(sheet.sections) == 6
     if code == "29155":
         assert "EPCI" not in facts(sheet.section("identite"))
@@ -274,3 +292,20 @@ def test_sheets_of_unusual_territories_build(run, niveau, code):
         comp = sheet.section("comparaison").data["comparison"].set_index("role")
         assert pd.isna(comp.loc["territoire", "unemployment_rate_pct"])
         assert comp.loc["parent", "unemployment_period"] == "T4 2024"       # the national latest quarter
+
+
+def test_comparison_chart_and_map_points_of_quimper(run, partner_run):
+    choice = territory.parse_choice("commune", "29232", run=run)[0]
+    sheet = territory.sheet(choice, Filters(2015, 2023).params(), run=run)
+    chart = territory.comparison_chart_data(sheet.section("comparaison"))
+    assert list(chart.columns) == ["Indicateur", "Quimper (commune)", "Finistère (département)", "France"]
+    # Quimper 2 / 64,385 * 100,000 = 3.1063; Finistère 4 / 933,455 -> 0.4285; France 10 / 68,350,798 -> 0.0146
+    assert chart.iloc[0].tolist()[0] == "Projets détectés"
+    assert [round(v, 4) for v in chart.iloc[0].tolist()[1:]] == [3.1063, 0.4285, 0.0146]
+    points = territory.map_points(sheet.section("carte").data["communes"])
+    assert points["hover"].tolist() == [
+        "Quimper (29232) · 64\u202f385 hab. · projets détectés : 2 · Commune avec un QPV, Contrat de ville, "
+        "Action cœur de ville"]
+    # In a partner view the masked figure is left out of the chart (NaN), never drawn as a number.
+    protected = territory.sheet(choice, Filters(2015, 2023).params(), run=partner_run)
+    assert pd.isna(territory.comparison_chart_data(protected.section("comparaison")).iloc[0, 1])

@@ -1,26 +1,34 @@
 -- The « Carnet de projets »: every project created in the period within the filters, with every field of
 -- its card: title, structure, commune and its EPCI, département and région, sector, dates of detection,
 -- study and creation, IAE and SIAE type, jobs and insertion posts, programme, and the zonings and
--- contracts it sits in: QPV through its qpv_code; contrat de ville unit, CRTE à dominante rurale and GAL
--- through its commune (zoning_communes), as names, several joined by « ; »; rural commune, FRR, PVD, ACV
--- as the flags of project_facts. Ordered for grouping: $group_by 'structure' (structure, then territory, then
--- date) or 'territoire' (région, département, commune, then date).
+-- contracts it sits in: its QPV (qpv_code); the contracts it reaches by the coverage page's rule
+-- (project_contracts, via 'own'), as names, several joined by « ; »: contrat de ville (the project lies
+-- in one of its QPV), CRTE à dominante rurale, GAL; the contrat de ville unit of its commune
+-- (contrat_ville_name: the commune is under that contract, the project not necessarily in one of its QPV);
+-- rural commune, FRR, PVD, ACV as the flags of project_facts. Ordered for grouping: $group_by 'structure'
+-- (structure, then territory, then date) or 'territoire' (région, département, commune, then date).
 -- grain: one row per project created in the period
+-- disclosure: rows
 -- params: $group_by, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages
-with created as (
+with created as materialized (
     select *
-    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
+    from scoped_projects($regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages, $year_to)
     where created_year between $year_from and $year_to
 ),
-zonings as (
-    select z.insee_code,
-           string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'ville') as ville_names,
-           string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'ruralite') as ruralite_names,
-           string_agg(z.zone_name, ' ; ' order by z.zone_name) filter (where z.family = 'leader') as leader_names
-    from zoning_communes z
-    where z.family in ('ville', 'ruralite', 'leader')
-      and z.insee_code in (select insee_code from created)
-    group by z.insee_code
+reached as (
+    select pc.project_id,
+           string_agg(k.contract_name, ' ; ' order by k.contract_name) filter (where pc.family = 'ville')
+               as ville_names,
+           string_agg(k.contract_name, ' ; ' order by k.contract_name) filter (where pc.family = 'ruralite')
+               as ruralite_names,
+           string_agg(k.contract_name, ' ; ' order by k.contract_name) filter (where pc.family = 'leader')
+               as leader_names
+    from project_contracts pc
+    join contracts k on k.family = pc.family and k.contract_id = pc.contract_id
+    where pc.via = 'own'
+      and pc.family in ('ville', 'ruralite', 'leader')
+      and pc.project_id in (select project_id from created)
+    group by pc.project_id
 ),
 final as (
     select p.project_id, p.title, p.structure_id, s.name as structure_name,
@@ -29,14 +37,16 @@ final as (
            p.detected_on, p.study_on, p.created_on, p.created_year,
            p.is_iae, p.siae_type, p.jobs_etp, p.insertion_jobs_etp, p.programme,
            p.qpv_code, q.qpv_name, p.is_rural,
-           z.ville_names, z.ruralite_names, z.leader_names, p.is_frr, p.is_pvd, p.is_acv
+           c.ville_names, v.contract_name as contrat_ville_name, c.ruralite_names, c.leader_names,
+           p.is_frr, p.is_pvd, p.is_acv
     from created p
     left join structures s using (structure_id)
     left join epci e on e.epci_siren = p.epci_siren
     left join departments d on d.dep_code = p.dep_code
     left join regions r on r.reg_code = p.reg_code
     left join qpv q on q.qpv_code = p.qpv_code
-    left join zonings z on z.insee_code = p.insee_code
+    left join reached c using (project_id)
+    left join contrat_ville v on v.contract_id = p.contrat_ville_id
 )
 select * from final
 order by case when $group_by = 'structure' then strip_accents(lower(structure_name)) end,

@@ -9,58 +9,35 @@
 -- 'absent' (no figure in the source for that territory).
 -- grain: one row per (indicator, geo_role); indicators unemployment_rate, siae_employees,
 -- siae_employees_per_10k (ratios in *_pct-style fractions for rates), median_income, poverty_rate
+-- disclosure: aggregate
 -- params: $niveau, $code
-with territory as (
-    select * from territories where level = $niveau and code = $code
-),
-members as (
-    select c.insee_code, c.population
-    from communes c
-    where case $niveau when 'reg' then c.reg_code when 'dep' then c.dep_code
-                       when 'epci' then c.epci_siren when 'commune' then c.insee_code end = $code
-),
-main_zone as (
-    select z.ze_code, any_value(z.ze_name) as ze_name,
-           sum(m.population) / nullif((select population from territory), 0) as coverage_pct
-    from members m
-    join commune_employment_zones z using (insee_code)
-    where $niveau in ('epci', 'commune')
-    group by z.ze_code
-    order by sum(m.population) desc, z.ze_code
-    limit 1
-),
 -- the geographies described, with the series key of each source
-geos as (
+with geos as (
     select 1 as geo_order, 'zone_emploi' as geo_role, 'ze' as geo_level, ze_code as geo_code,
            ze_name as geo_name, coverage_pct, null::bigint as population
-    from main_zone
+    from main_employment_zone($niveau, $code)
     union all
     select 2, 'departement', 'dep', d.dep_code, d.dep_name, null, t2.population
-    from territory t
+    from territory_of($niveau, $code) t
     join departments d on d.dep_code = t.dep_code
     join territories t2 on t2.level = 'dep' and t2.code = d.dep_code
     where t.level in ('dep', 'epci', 'commune')
     union all
     select 2, 'region', 'reg', t.code, t.name, null, t.population
-    from territory t
+    from territory_of($niveau, $code) t
     where t.level = 'reg'
     union all
     select 4, 'france', 'fr', 'FR', 'France', null, (select cast(sum(population) as bigint) from communes)
-    from territory
+    from territory_of($niveau, $code)
 ),
--- unemployment: every quarterly series as (level, code, quarter index)
-unemployment_series as (
-    select 'ze' as level, ze_code as code, year * 4 + quarter - 1 as q, year, quarter, rate_pct
-    from unemployment_zones
-    union all
-    select level, code, year * 4 + quarter - 1, year, quarter, rate_pct
-    from unemployment_rates
-    where code <> 'FRM'
+-- unemployment: every quarterly series (the national one is 'FR', France hors Mayotte; 'FRM' is left out)
+series as materialized (
+    select * from unemployment_series() where code <> 'FRM'
 ),
 unemployment_latest as (
     select g.geo_role, max(u.q) as q
     from geos g
-    join unemployment_series u on u.level = g.geo_level and u.code = g.geo_code
+    join series u on u.level = g.geo_level and u.code = g.geo_code
     group by g.geo_role
 ),
 unemployment as (
@@ -76,9 +53,9 @@ unemployment as (
            case when u0.rate_pct is null then 'absent' else 'ok' end as status
     from geos g
     left join unemployment_latest l using (geo_role)
-    left join unemployment_series u0 on u0.level = g.geo_level and u0.code = g.geo_code and u0.q = l.q
-    left join unemployment_series u1 on u1.level = g.geo_level and u1.code = g.geo_code and u1.q = l.q - 4
-    left join unemployment_series u5 on u5.level = g.geo_level and u5.code = g.geo_code and u5.q = l.q - 20
+    left join series u0 on u0.level = g.geo_level and u0.code = g.geo_code and u0.q = l.q
+    left join series u1 on u1.level = g.geo_level and u1.code = g.geo_code and u1.q = l.q - 4
+    left join series u5 on u5.level = g.geo_level and u5.code = g.geo_code and u5.q = l.q - 20
 ),
 -- people employed in SIAE: the département's count, or the sum over the région's / France's départements
 siae_geos as (
@@ -114,11 +91,11 @@ siae as (
 -- Filosofi 2021: the EPCI or commune itself, and a commune's EPCI
 filosofi_geos as (
     select 3 as geo_order, 'territoire' as geo_role, t.level as geo_level, t.code as geo_code, t.name as geo_name
-    from territory t
+    from territory_of($niveau, $code) t
     where t.level in ('epci', 'commune')
     union all
     select 3, 'epci', 'epci', e.epci_siren, e.epci_name
-    from territory t
+    from territory_of($niveau, $code) t
     join epci e on e.epci_siren = t.epci_siren
     where t.level = 'commune'
 ),

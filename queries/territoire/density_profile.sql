@@ -2,21 +2,16 @@
 -- density grid (7 levels, 1 grands centres urbains to 7 rural à habitat très dispersé; 5-7 are rural),
 -- with each level's share. Levels and labels come from the grid itself (communes table).
 -- grain: one row per density level (all seven, zero where the territory has none)
+-- disclosure: aggregate
 -- params: $niveau, $code
 with levels as (
     select distinct density_class, density_label, density_class >= 5 as is_rural
     from communes
     where density_class is not null
 ),
-members as (
-    select c.*
-    from communes c
-    where case $niveau when 'reg' then c.reg_code when 'dep' then c.dep_code
-                       when 'epci' then c.epci_siren when 'commune' then c.insee_code end = $code
-),
 counts as (
     select density_class, count(*) as communes_n, cast(coalesce(sum(population), 0) as bigint) as population_n
-    from members
+    from territory_communes($niveau, $code)
     group by density_class
 ),
 final as (

@@ -3,25 +3,17 @@
 -- communes and of population that is rural (INSEE density grid, levels 5-7), and the extent of its
 -- communes' centroids to frame a map. No row when ($niveau, $code) is not a territory.
 -- grain: one row (none for an unknown territory)
+-- disclosure: reference
 -- params: $niveau, $code
-with territory as (
-    select * from territories where level = $niveau and code = $code
-),
-members as (
-    select c.*
-    from communes c
-    where case $niveau when 'reg' then c.reg_code when 'dep' then c.dep_code
-                       when 'epci' then c.epci_siren when 'commune' then c.insee_code end = $code
-),
-rural as (
+with rural as (
     select count(*) filter (where is_rural) as rural_communes_n,
            cast(coalesce(sum(population) filter (where is_rural), 0) as bigint) as rural_population_n,
            min(lon) as lon_min, max(lon) as lon_max, min(lat) as lat_min, max(lat) as lat_max
-    from members
+    from territory_communes($niveau, $code)
 ),
 dep_names as (
     select string_agg(d.dep_name || ' (' || d.dep_code || ')', ', ' order by d.dep_code) as departments
-    from territory t, unnest(t.dep_codes) as u(dep_code)
+    from territory_of($niveau, $code) t, unnest(t.dep_codes) as u(dep_code)
     join departments d on d.dep_code = u.dep_code
 ),
 final as (
@@ -35,7 +27,7 @@ final as (
            ru.rural_communes_n, ru.rural_communes_n / nullif(t.communes_n, 0) as rural_communes_pct,
            ru.rural_population_n, ru.rural_population_n / nullif(t.population, 0) as rural_population_pct,
            ru.lon_min, ru.lon_max, ru.lat_min, ru.lat_max
-    from territory t
+    from territory_of($niveau, $code) t
     cross join rural ru
     cross join dep_names n
     left join regions r on r.reg_code = t.reg_code

@@ -7,6 +7,7 @@
 -- $text and $tokens are normalised by fabrique.territory.normalize (the same rule as name_norm);
 -- $code is the text as typed, upper case.
 -- grain: one row per matching territory, at most $limit
+-- disclosure: aggregate
 -- params: $text, $tokens, $code, $levels, $limit
 with scored as (
     select t.*,
@@ -25,7 +26,7 @@ with scored as (
     from territories t
 ),
 final as (
-    select s.level, s.code, s.name, s.reg_code, r.reg_name, s.dep_code, d.dep_name, s.population,
+    select s.level, s.code, s.name, s.reg_code, r.reg_name, s.dep_code, d.dep_name, s.dep_codes, s.population,
            s.communes_n, s.match_rank,
            case when s.match_rank <= 1 then s.match_rank when s.match_rank <= 4 then 2 else 3 end as match_tier,
            list_position($levels, s.level) as level_rank

@@ -26,14 +26,18 @@ FOOTER = "Données au"  # every page ends with the data date (ui.footer)
 TIMEOUT = 60_000
 ROOT = Path(__file__).resolve().parents[2]
 
-PAGES = {  # url path -> page title (h1)
-    "vue-d-ensemble": "Vue d'ensemble",
-    "parcours": "Parcours des projets",
-    "iae-territoires": "Projets IAE par territoire",
-    "couverture": "Couverture des contrats",
-    "structures": "Structures du réseau",
-    "methode": "Méthode et données",
-}
+def _pages() -> dict[str, str]:
+    """url path -> page title (h1), from the one declaration of the pages (fabrique.site), in menu order. The
+    overview is opened by its alias (its natural address); the import screen has its own tests."""
+    import sys
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from fabrique import site
+    alias = {target: name for name, target in site.ALIASES.items()}
+    return {alias.get(p.url_path, p.url_path): p.title for p in site.PAGES if p.in_menu and p.url_path != "importer"}
+
+
+PAGES = _pages()
 
 # Installs (once per document) a counter of script runs: +1 each time the root attribute turns "running".
 _WATCH = """() => {
