@@ -52,3 +52,10 @@ def admin_password_hash() -> str | None:
 def run_log_path() -> str | None:
     """File of the optional script-run log (FABRIQUE_RUN_LOG, off when unset)."""
     return os.environ.get("FABRIQUE_RUN_LOG") or None
+
+
+def test_failure() -> str | None:
+    """Test-only switch FABRIQUE_TEST_FAILURE: "frame" (the frame fails), a page's address (that page fails)
+    or "rappel" (a widget's callback fails), so that the browser tests prove an unexpected failure reads
+    French. Never set in production."""
+    return os.environ.get("FABRIQUE_TEST_FAILURE") or None

@@ -9,7 +9,8 @@ def test_streamlit_config_is_safe():
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert cfg["server"]["enableXsrfProtection"] is True
     assert 0 < cfg["server"]["maxUploadSize"] <= 100
-    assert cfg["client"]["toolbarMode"] == "viewer"       # no Deploy button for viewers
+    assert cfg["client"]["toolbarMode"] == "minimal"      # no Deploy button, no (English) app menu
+    assert cfg["client"]["showErrorLinks"] is False        # no "Ask ChatGPT" under an error
     assert cfg["client"]["showErrorDetails"] == "none"    # no traceback shown to users
     assert cfg["browser"]["gatherUsageStats"] is False
     assert not (ROOT / ".streamlit" / "secrets.toml").exists()
