@@ -33,9 +33,12 @@
     "Hide password text": "Masquer le mot de passe",
     "Fullscreen": "Plein écran",
     "Close fullscreen": "Quitter le plein écran",
+    "Choose an option": "Choisir",
+    "Choose options": "Choisir",
+    "No results": "Aucun résultat",
   };
   const PREFIXES = [["Help for ", "Aide : "], ["Remove ", "Retirer "], ["Delete ", "Retirer "]];
-  const ATTRIBUTES = ["aria-label", "title"];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
 
   function french(value) {
     if (Object.prototype.hasOwnProperty.call(WORDS, value)) return WORDS[value];
@@ -44,7 +47,7 @@
   }
 
   function translate(root) {
-    const nodes = root.querySelectorAll ? root.querySelectorAll("[aria-label],[title]") : [];
+    const nodes = root.querySelectorAll ? root.querySelectorAll("[aria-label],[title],[placeholder]") : [];
     for (const el of [root, ...nodes]) {
       if (!el.getAttribute) continue;
       for (const name of ATTRIBUTES) {
@@ -80,7 +83,7 @@
       measureCharts();
     });
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
-                             attributeFilter: ["aria-label", "title", "width"]});
+                             attributeFilter: ["aria-label", "title", "placeholder", "width"]});
   translate(document.body);
   measureCharts();
   // Printing without a visible change first (Ctrl+P right after a rerun): measure once more.

@@ -54,8 +54,8 @@ def run_log_path() -> str | None:
     return os.environ.get("FABRIQUE_RUN_LOG") or None
 
 
-def test_failure() -> str | None:
-    """Test-only switch FABRIQUE_TEST_FAILURE: "frame" (the frame fails), a page's address (that page fails)
-    or "rappel" (a widget's callback fails), so that the browser tests prove an unexpected failure reads
-    French. Never set in production."""
-    return os.environ.get("FABRIQUE_TEST_FAILURE") or None
+def test_failures() -> set[str]:
+    """Test-only switch FABRIQUE_TEST_FAILURE, comma-separated: "frame" (the frame fails), a page's address
+    (that page fails), "rappel" (the meeting-mode toggle's callback fails), so that the browser tests prove
+    that an unexpected failure reads French. Never set in production."""
+    return {w.strip() for w in os.environ.get("FABRIQUE_TEST_FAILURE", "").split(",") if w.strip()}

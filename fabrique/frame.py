@@ -273,12 +273,26 @@ def _failure_message() -> None:
 def _catch_script_errors() -> None:
     """Failures outside the frame's `try` (a widget's callback runs before the script) would show Streamlit's
     English box: this session's script-error handler shows the French message instead. Streamlit has already
-    written the trace to the server log when it calls the handler."""
+    written the trace to the server log when it calls the handler.
+
+    Streamlit takes the handler from `st.App(on_script_error=...)`, which `streamlit run` does not build: it is
+    set here on the session (which hands it to every later script run) and on the current run. Both are
+    Streamlit internals: if a new version moves them, the English box comes back and
+    tests/browser/test_browser_journeys.py fails, nothing else breaks."""
+    from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
     run_ctx = get_script_run_ctx()
-    if run_ctx is not None and getattr(run_ctx, "on_script_error", None) is None:
+    if run_ctx is None:
+        return
+    if getattr(run_ctx, "on_script_error", None) is None:
         run_ctx.on_script_error = _on_script_error
+    try:
+        session = Runtime.instance()._session_mgr.get_active_session_info(run_ctx.session_id).session
+        if getattr(session, "_on_script_error", None) is None:
+            session._on_script_error = _on_script_error
+    except Exception:  # noqa: BLE001 - no runtime (AppTest) or another Streamlit version: keep its default
+        pass
 
 
 def _on_script_error(exc: Exception) -> bool:
@@ -288,6 +302,6 @@ def _on_script_error(exc: Exception) -> bool:
 
 
 def _fail_on_purpose(where: str) -> None:
-    """Test-only switch (config.test_failure): make `where` fail, to prove what a user then sees."""
-    if config.test_failure() == where:
+    """Test-only switch (config.test_failures): make `where` fail, to prove what a user then sees."""
+    if where in config.test_failures():
         raise RuntimeError(f"Échec provoqué pour les tests : {where}")

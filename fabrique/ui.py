@@ -120,7 +120,7 @@ def sidebar(ctx, pages: list, link_query: dict[str, str]) -> None:
         st.markdown("**Fabrique à initiatives** · indicateurs")
         for p in pages:
             if p.in_menu:
-                st.page_link(p.file, label=p.title, icon=p.icon, query_params=link_query)
+                st.page_link(p.file, label=p.title, icon=p.icon, query_params={**link_query, **_view_query(ctx, p)})
     if ctx.meeting:
         # Meeting mode: the figures first; the filters fold into one line above the page.
         with st.expander("Filtres · " + filters.describe_short(ctx.chosen, ctx.options), expanded=False,
@@ -142,6 +142,21 @@ def sidebar(ctx, pages: list, link_query: dict[str, str]) -> None:
             if st.button("Se déconnecter", icon=":material/logout:"):
                 st.session_state.pop(STAFF_SESSION, None)
                 st.rerun()
+
+
+def _view_query(ctx, page) -> dict[str, str]:
+    """The view a page was left in (its stored view keys), carried by its menu link: the address the link
+    opens is then the one the page writes, so the browser's history holds one entry per visit (Back would
+    otherwise stop on the bare address first, and open the page in its default view)."""
+    stored = binding.values(page.view.name) if page.view is not None else {}
+    if not stored:
+        return {}
+    from .state import Env
+    try:
+        env = Env(ctx.options, ctx.all_options, values=ctx.chosen.values(), locked=ctx.policy.locked)
+        return page.view.to_query(stored, env)
+    except Exception:  # noqa: BLE001 - a default that needs the data: the page writes its view itself
+        return {}
 
 
 SPEC = filters.SPEC.name
