@@ -374,7 +374,8 @@ def html_table(df: pd.DataFrame, labels: dict[str, str]) -> str:
     head = "".join(f'<th scope="col"{" class=num" if numeric[c] else ""}>{escape(labels[c])}</th>' for c in cols)
     body = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(cols, row)) + "</tr>"
                    for row in df[cols].itertuples(index=False, name=None))
-    return f'<table class="fab-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    wide = " wide" if len(cols) > 9 else ""   # printed in smaller type to fit the sheet's width
+    return f'<table class="fab-table{wide}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def table(df: pd.DataFrame, labels: dict[str, str], height: int | str = "auto", key: str | None = None) -> None:
@@ -490,7 +491,8 @@ def _print_css(ctx) -> str:
       .fab-table, [data-testid="stTable"] table {{ width: 100% !important; font-size: 7.5pt !important;
         line-height: 1.25 !important; }}
       .fab-table th, .fab-table td, [data-testid="stTable"] th, [data-testid="stTable"] td {{
-        padding: 1px 4px !important; overflow-wrap: anywhere; }}
+        padding: 1px 3px !important; overflow-wrap: break-word; }}
+      .fab-table.wide {{ font-size: 6.5pt !important; }}
       .fab-table thead, [data-testid="stTable"] thead {{ display: table-header-group; }}
       .fab-table tr, [data-testid="stTable"] tr {{ break-inside: avoid; }}
       /* A table in a scrolling box (meeting mode) prints whole. */
@@ -504,6 +506,9 @@ def _print_css(ctx) -> str:
         zoom: min(1, calc({PRINT_WIDTH_PX} / var(--fab-chart-w, {PRINT_WIDTH_PX}))); }}
       [data-testid="stElementContainer"]:has(.stPlotlyChart), [data-testid="stMetric"],
       [data-testid="stAlert"] {{ break-inside: avoid; }}
+      /* A chart's caption stays with it; a heading with what follows. */
+      [data-testid="stElementContainer"]:has(.stPlotlyChart) + [data-testid="stElementContainer"] {{
+        break-before: avoid; }}
       h1, h2, h3, h4 {{ break-after: avoid; }}
     }}
     """
@@ -534,8 +539,8 @@ def style(reunion: bool) -> None:
         html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
         /* The figure as large as its tile allows (five tiles in a row must not cut « 61,9 ETP »). */
         [data-testid="stMetric"] { container-type: inline-size; }
-        [data-testid="stMetricValue"] { font-size: min(3.2rem, 17cqi) !important; }
-        [data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
+        [data-testid="stMetricValue"] { font-size: clamp(2.2rem, 20cqi, 3.2rem) !important; }
+        [data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
         h1 { font-size: 2.4rem !important; padding: 0 !important; }
         h4 { padding: 0 0 0.25rem 0 !important; }
         h2, h3 { padding-top: 0.25rem !important; padding-bottom: 0.25rem !important; }
