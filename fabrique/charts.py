@@ -408,7 +408,7 @@ def adapt(fig: go.Figure, *, meeting: bool = False, phone: bool = False) -> go.F
                 trace.marker.colorbar if trace.type == "scattergeo" and trace.marker.colorscale else None)
             if bar is not None:
                 bar.update(orientation="h", x=0.5, xanchor="center", y=0, yanchor="bottom", yref="container",
-                           ypad=8, len=0.9, thickness=10, title_side="top")
+                           ypad=8, len=0.9, thickness=10, title_side="bottom")
         if _is_map(fig) and any(t.type == "choropleth" and t.showscale is not False for t in fig.data):
             fig.update_layout(margin_b=70)
         for trace in fig.data:
