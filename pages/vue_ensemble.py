@@ -14,8 +14,11 @@ kpis = data.load("overview/kpis", ctx).set_index("period")
 cur, prev = kpis.loc["current"], kpis.loc["previous"]
 opts = ctx.options
 has_previous = prev["y_to"] >= opts.year_min
-previous_period = (str(int(prev["y_from"])) if prev["y_from"] == prev["y_to"]
-                   else f"{max(int(prev['y_from']), opts.year_min)} à {int(prev['y_to'])}")
+# Named as the tiles say it: « par rapport à 2018 », « par rapport à la période 2013-2018 ».
+p_from, p_to = max(int(prev["y_from"]), opts.year_min), int(prev["y_to"])
+previous_period = str(p_to) if p_from == p_to else f"la période {p_from}-{p_to}"
+if p_from > int(prev["y_from"]):
+    previous_period += f" (plus courte : aucune donnée avant {opts.year_min})"
 by_year = data.load("overview/by_year", ctx)
 # An unfinished year (not over at the data date) is shown, never the default, always marked.
 by_year["year_label"] = [opts.year_label(int(y)) for y in by_year["year"]]
@@ -61,7 +64,7 @@ else:
         f"Structures fin {f.year_to} : {fmt.number(cur['experimentation_n'])} en expérimentation, "
         f"{fmt.number(cur['appellation_n'])} avec l'appellation. Postes d'insertion créés : "
         f"{fmt.number(cur['insertion_jobs_etp'], 1)} ETP. "
-        + (f"Comparaison : {previous_period}. " if has_previous
+        + (f"Comparaison avec {previous_period}. " if has_previous
            else f"Pas de comparaison : aucune donnée avant {opts.year_min}. ")
         + "Séances, études et "
         "partenaires suivent les filtres de structure (région, département, structure, statut en fin de période) ; "
