@@ -36,6 +36,7 @@
     "Choose an option": "Choisir",
     "Choose options": "Choisir",
     "No results": "Aucun résultat",
+    "Selected values": "Valeurs choisies",
   };
   const PREFIXES = [["Help for ", "Aide : "], ["Remove ", "Retirer "], ["Delete ", "Retirer "]];
   const ATTRIBUTES = ["aria-label", "title", "placeholder"];

@@ -16,7 +16,7 @@ ENGLISH = re.compile(
     r"Show/hide|\bZoom\b|Autoscale|Reset axes|Box Select|Lasso|\bPrint\b|Record a screencast|\bAbout\b|"
     r"Made with Streamlit|\bDeploy\b|\bRerun\b|Clear cache|\bSettings\b|\bRemove\b|Select all|Copy to clipboard|"
     r"Choose an? option|No results|Collapse sidebar|Expand sidebar|Main menu|Help for|Link to heading|"
-    r"^Open$|^Close$|^Sidebar$")
+    r"^Open$|^Close$|^Sidebar$|Selected values")
 # Streamlit's own English that no setting changes and that cannot be hidden without losing the control.
 STREAMLIT_OWN: dict[str, str] = {}
 
@@ -44,7 +44,7 @@ def english(page) -> list[str]:
 
 @pytest.mark.parametrize("url_path", list(PAGES))
 def test_no_english_on_the_page_nor_in_its_controls(page, app_url, url_path):
-    goto(page, f"{app_url}/{url_path}?annees=2019-2024&reg=53")
+    goto(page, f"{app_url}/{url_path}?annees=2019-2024&reg=53")   # a chip in the Région filter
     assert streamlit_errors(page) == []
     # No app menu (Print, Record a screencast, About, "Made with Streamlit"), no chart tool bar.
     assert page.locator('[data-testid="stMainMenu"]').count() == 0
