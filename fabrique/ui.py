@@ -371,7 +371,8 @@ def html_table(df: pd.DataFrame, labels: dict[str, str]) -> str:
             text = str(fmt.by_suffix(c, v))
         return f'<td class="num">{escape(text)}</td>' if numeric[c] else f"<td>{escape(text)}</td>"
 
-    head = "".join(f'<th scope="col"{" class=num" if numeric[c] else ""}>{escape(labels[c])}</th>' for c in cols)
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if numeric[c] else ""}>{escape(labels[c])}</th>' for c in cols)
     body = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(cols, row)) + "</tr>"
                    for row in df[cols].itertuples(index=False, name=None))
     wide = " wide" if len(cols) > 9 else ""   # printed in smaller type to fit the sheet's width
