@@ -369,11 +369,12 @@ def html_table(df: pd.DataFrame, labels: dict[str, str]) -> str:
             text = "–"
         else:
             text = str(fmt.by_suffix(c, v))
-        return f'<td class="num">{escape(text)}</td>' if numeric[c] else f"<td>{escape(text)}</td>"
+        # End tags of cells and rows are optional in HTML: left out, a long list weighs a quarter less.
+        return f'<td class="num">{escape(text)}' if numeric[c] else f"<td>{escape(text)}"
 
     num = ' class="num"'
     head = "".join(f'<th scope="col"{num if numeric[c] else ""}>{escape(labels[c])}</th>' for c in cols)
-    body = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(cols, row)) + "</tr>"
+    body = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(cols, row))
                    for row in df[cols].itertuples(index=False, name=None))
     wide = " wide" if len(cols) > 9 else ""   # printed in smaller type to fit the sheet's width
     return f'<table class="fab-table{wide}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
