@@ -1,8 +1,8 @@
 // What the dashboard does in the browser that Streamlit does not: installed once per tab by ui.style().
 // 1. Phones: a tap on a menu link closes the sidebar (Streamlit closes it only for its own navigation,
 //    which the dashboard hides so that links can carry the filters).
-// 2. French names for the English labels Streamlit gives its controls (aria-label, title): screen readers
-//    and tooltips read French. Only attributes are changed, never the text React renders.
+// 2. French names for the English labels Streamlit gives its controls (aria-label, title, placeholder):
+//    screen readers and tooltips read French; and a few whole English texts (see TEXTS).
 // 3. Printing: each chart remembers its width on screen (--fab-chart-w) so that the print style sheet can
 //    scale it to the paper (a Plotly chart is drawn in pixels and would be cut at the right edge).
 (() => {
@@ -47,8 +47,47 @@
     return null;
   }
 
+  // Whole texts Streamlit writes in English (a list with no match, a form's keyboard hint): only text nodes
+  // that are exactly one of these change, so a name in the data is never touched.
+  const TEXTS = {
+    "No results": "Aucun résultat",
+    "Press Enter to submit form": "Entrée pour valider",
+    "Press Enter to apply": "Entrée pour valider",
+    "Press ⌘+Enter to apply": "⌘+Entrée pour valider",
+    "Press Ctrl+Enter to apply": "Ctrl+Entrée pour valider",
+    "Drag and drop files here": "Déposez vos fichiers ici",
+    "Drag and drop a file here": "Déposez un fichier ici",
+    "Upload": "Choisir un fichier",
+  };
+  const TEXT_PATTERNS = [[/^(\d+(?:[.,]\d+)?)\s?MB per file$/, "$1 Mo par fichier"],
+                         [/^(\d+(?:[.,]\d+)?)\s?KB per file$/, "$1 Ko par fichier"]];
+
+  function frenchText(value) {
+    const t = value.trim();
+    if (Object.prototype.hasOwnProperty.call(TEXTS, t)) return TEXTS[t];
+    for (const [re, fr] of TEXT_PATTERNS) if (re.test(t)) return t.replace(re, fr);
+    return null;
+  }
+
+  function translateTexts(root) {
+    if (root.nodeType === 3) {
+      const fr = frenchText(root.nodeValue);
+      if (fr) root.nodeValue = fr;
+      return;
+    }
+    if (!root.ownerDocument) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) {
+      const fr = frenchText(n.nodeValue);
+      if (fr) n.nodeValue = fr;
+    }
+  }
+
   function translate(root) {
-    const nodes = root.querySelectorAll ? root.querySelectorAll("[aria-label],[title],[placeholder]") : [];
+    translateTexts(root);
+    if (!root.querySelectorAll) return;
+    const nodes = root.querySelectorAll("[aria-label],[title],[placeholder]");
     for (const el of [root, ...nodes]) {
       if (!el.getAttribute) continue;
       for (const name of ATTRIBUTES) {
@@ -73,7 +112,8 @@
   new MutationObserver((mutations) => {
     for (const m of mutations) {
       if (m.type === "attributes") pendingRoots.add(m.target);
-      for (const n of m.addedNodes || []) if (n.nodeType === 1) pendingRoots.add(n);
+      if (m.type === "characterData") pendingRoots.add(m.target);
+      for (const n of m.addedNodes || []) if (n.nodeType === 1 || n.nodeType === 3) pendingRoots.add(n);
     }
     if (pending) return;
     pending = true;
@@ -83,7 +123,7 @@
       pendingRoots.clear();
       measureCharts();
     });
-  }).observe(document.body, {subtree: true, childList: true, attributes: true,
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                              attributeFilter: ["aria-label", "title", "placeholder", "width"]});
   translate(document.body);
   measureCharts();

@@ -82,6 +82,10 @@ def test_filter_lists_and_tables_in_french_order(page, app_url, demo_db):
     # « Île-de-France » among the I, not after « Provence-Alpes-Côte d'Azur » (binary order puts Î last).
     french = sorted(names, key=fmt.sort_key)
     assert french.index("Île-de-France") == french.index("Hauts-de-France") + 1
+    # A search that matches nothing says so in French.
+    region.locator("input").first.press_sequentially("zzz", delay=20)
+    page.get_by_role("option").filter(has_text="Aucun résultat").wait_for(timeout=5_000)
+    assert "No results" not in page.locator("body").inner_text()
     page.keyboard.press("Escape")
     # The overview's tables (their complete copies, the same rows as the grids) in French order.
     firsts = page.locator("[class*='st-key-fab_print_'] table.fab-table").evaluate_all(
