@@ -195,7 +195,10 @@ def map_figure(traces: list, title: str, height: int = 520) -> go.Figure:
                                  line={"color": "#999", "width": 1}, hoverinfo="skip", showlegend=False)
     if not any(isinstance(t, go.Choropleth) for t in traces):
         traces = [grey_departements(geo.department_codes()), *traces]
-    return _figure([inset_frames, *traces], title, height,
+    # dragmode "orbit" (a 3-D mode, inert on a geo map): no panning, a click still selects. Streamlit replaces
+    # a false dragmode with "pan" on a chart that filters by a click; a map that pans under a finger swallows
+    # the page's scroll on a phone, and without the tool bar a moved map could not be put back.
+    return _figure([inset_frames, *traces], title, height, dragmode="orbit",
                    geo={**GEO_BASE, "lonaxis": {"range": list(geo.NATIONAL_LON)},
                         "lataxis": {"range": list(geo.NATIONAL_LAT)}})
 

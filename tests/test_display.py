@@ -104,7 +104,9 @@ def test_a_plain_screen_gets_the_figure_unchanged_and_no_tool_bar():
     before = fig.to_json()
     assert charts.adapt(fig) is fig and fig.to_json() == before
     assert charts.CONFIG["displayModeBar"] is False and charts.CONFIG["scrollZoom"] is False
-    assert fig.layout.dragmode is False
+    # No panning: a map's dragmode is inert on a map (see map_figure), other charts have none.
+    assert fig.layout.dragmode == "orbit"
+    assert charts.bars(pd.DataFrame({"x": [1], "y_n": [2]}), "x", "y_n", title="t", labels={}).layout.dragmode is False
 
 
 def test_a_phone_gets_a_wrapped_title_a_map_as_tall_as_wide_and_the_colour_bar_below():

@@ -2,8 +2,8 @@
 tap, no tool bar over the chart titles, titles whole, maps that fill their box, and a map of one région shows
 its départements. Screenshots of every page for a human to look at (artifacts/screenshots/*_390x844.png)."""
 import pytest
-from st_browser import (PAGES, full_page_screenshot, goto, navigate, open_sidebar, path, sidebar_width,
-                        streamlit_errors)
+from st_browser import (PAGES, full_page_screenshot, goto, navigate, open_sidebar, path, query, sidebar_width,
+                        streamlit_errors, wait_rerun)
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,7 @@ def test_page_on_a_phone(phone, app_url, url_path, screenshots_dir):
     assert phone.locator(".modebar-container .modebar-btn").count() == 0
     cut = [t["title"] for t in phone.evaluate(TITLES) if t["cut"]]
     assert cut == [], f"chart titles cut on a phone: {cut}"
+    assert "pan" not in phone.evaluate(DRAG_MODES), "a map pans under a finger (and takes the page's scroll)"
     for m in phone.evaluate(MAPS):
         # France drawn across its box, not a small map between two blank bands (on the 520 px maps made for a
         # desktop, the bands above and below France added up to about 250 px on a phone).
@@ -94,3 +95,34 @@ def test_one_region_is_mapped_by_its_departements(page, app_url, url_path):
     drawn = first_map.locator("path.choroplethlocation").evaluate_all(
         "ps => ps.filter(p => getComputedStyle(p).fill !== 'none' && p.getBoundingClientRect().width > 0).length")
     assert drawn == 4, f"{drawn} territories drawn (Bretagne has 4 départements)"
+
+
+DRAG_MODES = """() => [...document.querySelectorAll('.stPlotlyChart .js-plotly-plot')]
+    .filter(g => g._fullLayout._has('geo')).map(g => g._fullLayout.dragmode)"""
+
+
+def _bretagne(page):
+    """The centre of Bretagne on the IAE page's map of régions (no points drawn over it there: on the
+    overview, the structures' seats lie over the régions and a tap picks the nearest seat)."""
+    chart = page.locator(".stPlotlyChart").filter(has=page.locator(".geolayer g.geo")).first
+    chart.scroll_into_view_if_needed()
+    names = page.locator(".st-key-fab_print_iae_table tbody tr td:nth-child(2)").all_text_contents()
+    regions = chart.locator(".choroplethlayer g.trace").first.locator("path.choroplethlocation")
+    box = regions.nth(names.index("Bretagne")).bounding_box()
+    return chart, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_a_map_filters_by_a_click_or_a_tap_and_does_not_move_under_a_finger(page, phone, app_url):
+    goto(page, f"{app_url}/iae-territoires?{PERIOD}")
+    # No map pans: a map that moves under a finger swallows the page's scroll on a phone (and, without the
+    # tool bar, could not be put back). Streamlit makes a clickable chart pan unless told otherwise.
+    assert page.evaluate(DRAG_MODES) and "pan" not in page.evaluate(DRAG_MODES)
+    _, x, y = _bretagne(page)
+    page.mouse.move(x, y)
+    wait_rerun(page, lambda: page.mouse.click(x, y))
+    assert query(page).get("reg") == "53"
+
+    goto(phone, f"{app_url}/iae-territoires?{PERIOD}")
+    _, x, y = _bretagne(phone)
+    wait_rerun(phone, lambda: phone.touchscreen.tap(x, y))
+    assert query(phone).get("reg") == "53"
