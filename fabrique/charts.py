@@ -37,8 +37,13 @@ LOCALE_FR = {
         "thousands": "\u202f",
     },
 }
-CONFIG = {"locale": "fr", "locales": {"fr": LOCALE_FR}, "displaylogo": False,
-          "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+# No tool bar: its buttons (zoom, pan, PNG download) sat on the chart titles on a phone and spoke English
+# without a full French dictionary; a viewer needs none of them (every chart has its data table below it and
+# the page its exports). No zoom by scrolling or dragging either: a page scrolled with the mouse or a finger
+# over a map must scroll the page, and without the tool bar a zoomed chart could not be reset. A click (a
+# tap) still selects a territory.
+CONFIG = {"locale": "fr", "locales": {"fr": LOCALE_FR}, "displaylogo": False, "displayModeBar": False,
+          "scrollZoom": False,
           # A geo map that wants plotly's world base map fetches it from here, not from cdn.plot.ly.
           "topojsonURL": geo.TOPOJSON_URL}
 
@@ -70,6 +75,7 @@ def _base_layout(title: str, height: int) -> dict:
         "legend": {"orientation": "h", "yref": "container", "y": 1 - LEGEND_TOP / height, "yanchor": "top",
                    "xanchor": "left", "x": 0, "title": None},
         "plot_bgcolor": "white",
+        "dragmode": False,  # see CONFIG: no zoom box, no panning
         "hoverlabel": {"font": {"family": FONT}},
         "xaxis": {"showgrid": False, "linecolor": "#999"},
         "yaxis": {"gridcolor": "#e5e5e5", "zerolinecolor": "#999", "rangemode": "tozero"},
@@ -189,7 +195,10 @@ def map_figure(traces: list, title: str, height: int = 520) -> go.Figure:
                                  line={"color": "#999", "width": 1}, hoverinfo="skip", showlegend=False)
     if not any(isinstance(t, go.Choropleth) for t in traces):
         traces = [grey_departements(geo.department_codes()), *traces]
-    return _figure([inset_frames, *traces], title, height,
+    # dragmode "orbit" (a 3-D mode, inert on a geo map): no panning, a click still selects. Streamlit replaces
+    # a false dragmode with "pan" on a chart that filters by a click; a map that pans under a finger swallows
+    # the page's scroll on a phone, and without the tool bar a moved map could not be put back.
+    return _figure([inset_frames, *traces], title, height, dragmode="orbit",
                    geo={**GEO_BASE, "lonaxis": {"range": list(geo.NATIONAL_LON)},
                         "lataxis": {"range": list(geo.NATIONAL_LAT)}})
 
@@ -313,7 +322,10 @@ def rate_choropleth(df: pd.DataFrame, *, level: str, code: str, rate: str, numer
         geojson=geo.geojson_url(level),
         locations=df[code].astype(str),
         z=df[rate].astype(float) * 100,
+        # Always 0 to 100 %: a rate is read against the whole range (a map of one or two territories
+        # coloured on a 48,6 - 49,4 % scale meant nothing).
         zmin=0,
+        zmax=100,
         featureidkey="id",
         colorscale=SEQUENTIAL,
         marker={"line": {"color": OUTLINE, "width": 0.6}},
@@ -394,3 +406,83 @@ def territory_map(communes: pd.DataFrame, *, families: dict[str, str], title: st
     box = pd.DataFrame({"lon_min": [communes["lon"].min()], "lon_max": [communes["lon"].max()],
                         "lat_min": [communes["lat"].min()], "lat_max": [communes["lat"].max()]})
     return fit_view(fig, box)
+
+
+# ---------------------------------------------------------------- the same figure for a meeting room or a phone
+
+MEETING_FONT, MEETING_TITLE = 18, 22     # px: read from the back of a room (base figures: 13 and 16)
+PHONE_TITLE_CHARS = 40                   # a title line at 16 px on a 390 px wide phone
+PHONE_TICK_CHARS = 24                    # a category label beside horizontal bars on a phone
+PHONE_MAP_HEIGHT = 300                   # px of map under the title: France (Mercator) at 360 px wide is ~250 px tall
+
+
+def wrap(text: str, width: int) -> str:
+    """Text broken into lines of at most `width` characters with plotly's <br> (words kept whole)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or str(text)
+
+
+def _is_map(fig: go.Figure) -> bool:
+    return any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+
+
+def adapt(fig: go.Figure, *, meeting: bool = False, phone: bool = False) -> go.Figure:
+    """The figure for a meeting room (larger type everywhere: title, ticks, legend, colour bar, hover) or a
+    phone (title on several lines, colour bars under the map, maps as tall as they are wide, long category
+    labels wrapped). The figure is changed in place and returned; a plain screen gets it unchanged."""
+    if not (meeting or phone):
+        return fig
+    lay = fig.layout
+    base = MEETING_FONT if meeting else (lay.font.size or 13)
+    title_size = MEETING_TITLE if meeting else 16
+    title = lay.title.text or ""
+    if phone:
+        title = wrap(title.replace("<br>", " "), int(PHONE_TITLE_CHARS * 16 / title_size))
+    lines = title.count("<br>") + 1 if title else 0
+    title_px = 10 + round(lines * title_size * 1.25)     # pad + lines
+    height = lay.height or 380
+    if phone and _is_map(fig):
+        # A phone is narrow: a map taller than it is wide leaves blank bands above and below France.
+        bar = 60 if any(getattr(t, "showscale", None) is not False and t.type == "choropleth" for t in fig.data) else 0
+        legend = 30 if lay.showlegend is not False and sum(1 for t in fig.data if t.showlegend is not False
+                                                             and t.type == "scattergeo" and t.name) else 0
+        height = title_px + legend + PHONE_MAP_HEIGHT + bar
+    elif meeting:
+        height = round(height * 1.15)
+    fig.update_layout(
+        height=height, title_text=title, title_font_size=title_size, font_size=base,
+        hoverlabel_font_size=base, margin_t=title_px + 16,
+        legend_y=1 - (title_px + 2) / height, legend_font_size=base)
+    if meeting:
+        # Streamlit's chart theme sets the tick and colour-bar fonts itself: set them explicitly.
+        fig.update_xaxes(tickfont_size=base, title_font_size=base)
+        fig.update_yaxes(tickfont_size=base, title_font_size=base)
+        for trace in fig.data:
+            bar = trace.colorbar if trace.type == "choropleth" else (
+                trace.marker.colorbar if trace.type == "scattergeo" and trace.marker.colorscale else None)
+            if bar is not None:
+                bar.update(tickfont_size=base, title_font_size=base)
+    if phone:
+        fig.update_layout(margin_l=4, margin_r=4)
+        for trace in fig.data:
+            # Colour bars under the map rather than beside it (beside, they take a third of a phone's width).
+            bar = trace.colorbar if trace.type == "choropleth" else (
+                trace.marker.colorbar if trace.type == "scattergeo" and trace.marker.colorscale else None)
+            if bar is not None:
+                bar.update(orientation="h", x=0.5, xanchor="center", y=0, yanchor="bottom", yref="container",
+                           ypad=8, len=0.9, thickness=10, title_side="bottom")
+        if _is_map(fig) and any(t.type == "choropleth" and t.showscale is not False for t in fig.data):
+            fig.update_layout(margin_b=70)
+        for trace in fig.data:
+            if trace.type == "bar" and trace.orientation == "h" and trace.y is not None:
+                # Long category names on several lines, each bar as tall as its name.
+                cats = [str(c) for c in trace.y]
+                names = [wrap(c, PHONE_TICK_CHARS) for c in cats]
+                lines = max(n.count("<br>") + 1 for n in names) if names else 1
+                fig.update_yaxes(tickvals=cats, ticktext=names)
+                legend = 30 if sum(1 for t in fig.data if t.type == "bar") > 1 else 0
+                fig.update_layout(height=max(height, title_px + 16 + legend + len(cats) * (lines * 15 + 12) + 50))
+                fig.update_layout(legend_y=1 - (title_px + 2) / fig.layout.height)
+                break
+    return fig

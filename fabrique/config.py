@@ -76,3 +76,10 @@ def sign_in_limit(name: str) -> int:
     except (TypeError, ValueError):
         value = SIGN_IN_DEFAULTS[name]
     return max(1, value)
+
+
+def test_failures() -> set[str]:
+    """Test-only switch FABRIQUE_TEST_FAILURE, comma-separated: "frame" (the frame fails), a page's address
+    (that page fails), "rappel" (the meeting-mode toggle's callback fails), so that the browser tests prove
+    that an unexpected failure reads French. Never set in production."""
+    return {w.strip() for w in os.environ.get("FABRIQUE_TEST_FAILURE", "").split(",") if w.strip()}

@@ -94,6 +94,11 @@ class Filters:
         """'2022' or '2019 à 2024'."""
         return str(self.year_from) if self.year_from == self.year_to else f"{self.year_from} à {self.year_to}"
 
+    @property
+    def during(self) -> str:
+        """'en 2022' or 'de 2019 à 2024' (« détectés en 2019 à 2024 » is not French)."""
+        return f"en {self.year_from}" if self.year_from == self.year_to else f"de {self.year_from} à {self.year_to}"
+
     # ------------------------------------------------------------ <-> state values
 
     def values(self) -> dict:

@@ -60,3 +60,14 @@ def by_suffix(column: str, value) -> str:
     if column.endswith(("_n", "_per_100k")):
         return number(value, 1 if column.endswith("_per_100k") else 0)
     return value
+
+
+def sort_key(text) -> tuple[str, str]:
+    """French alphabetical order for lists and tables: accents, case and ligatures do not decide before the
+    letters (« Bécasse » before « Buse », « Île-de-France » after « Hauts-de-France »); the text itself
+    breaks ties, so the order is stable."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "Oe")
+                                   .replace("æ", "ae").replace("Æ", "Ae"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold(), str(text)

@@ -68,24 +68,26 @@ class Context:
 def run() -> None:
     """The frame: app.py calls this and nothing else."""
     started = time.perf_counter()
+    _catch_script_errors()
     # First, before st.navigation: a page icon set later would let the navigation use the page's
     # material icon as favicon, which the browser fetches from a font CDN (the app must not call out).
     st.set_page_config(page_title="Fabrique à initiatives · indicateurs", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if _meeting_requested() else "auto",
-                       menu_items={"Get help": None, "Report a bug": None,
-                                   "About": "Tableau de bord des indicateurs du réseau Fabrique à initiatives "
-                                            "(Avise)."})
+                       # No app menu (.streamlit/config.toml: toolbarMode minimal): its items are English.
+                       menu_items={"Get help": None, "Report a bug": None, "About": None})
     if not config.db_path().exists():
         st.error(f"Base de données introuvable ({config.db_path().name}). "
                  "Construisez-la avec « make run » ou « python -m fabrique ensure ».")
         st.stop()
     try:
         page, ctx = _prepare()
+        _fail_on_purpose("frame")
     except Exception:  # noqa: BLE001 - every failure of the frame gets the French page, never a trace
         _unexpected("frame")
         return
     with runlog.timed(page.url_path, started):
         try:
+            _fail_on_purpose(ctx.page.url_path)
             page.run()
         except Exception:  # noqa: BLE001 - same for a page: French message, trace in the server log
             _unexpected(ctx.page.url_path if ctx else page.url_path)
@@ -267,7 +269,51 @@ def _legacy(page: site.Page, query: dict[str, str]) -> tuple[dict[str, str], lis
 def _unexpected(where: str) -> None:
     """An unexpected failure: a French message with a way back; the trace goes to the server log."""
     log.error("Erreur inattendue (%s) :\n%s", where, traceback.format_exc())
+    _failure_message()
+
+
+def _failure_message() -> None:
     st.error("**Une erreur inattendue est survenue.** La page n'a pas pu s'afficher entièrement. "
              "Rechargez la page, ou revenez à la vue d'ensemble ; si le problème persiste, signalez-le à "
              "l'équipe Avise en indiquant l'adresse de la page.", icon=":material/error:")
-    st.page_link(site.PAGES[0].file, label="Revenir à la vue d'ensemble", icon=":material/arrow_back:")
+    try:
+        st.page_link(site.PAGES[0].file, label="Revenir à la vue d'ensemble", icon=":material/arrow_back:")
+    except Exception:  # noqa: BLE001 - the navigation itself failed (no page known yet): a plain link
+        st.markdown("[Revenir à la vue d'ensemble](./)")
+
+
+def _catch_script_errors() -> None:
+    """Failures outside the frame's `try` (a widget's callback runs before the script) would show Streamlit's
+    English box: this session's script-error handler shows the French message instead. Streamlit has already
+    written the trace to the server log when it calls the handler.
+
+    Streamlit takes the handler from `st.App(on_script_error=...)`, which `streamlit run` does not build: it is
+    set here on the session (which hands it to every later script run) and on the current run. Both are
+    Streamlit internals: if a new version moves them, the English box comes back and
+    tests/browser/test_browser_journeys.py fails, nothing else breaks."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    run_ctx = get_script_run_ctx()
+    if run_ctx is None:
+        return
+    if getattr(run_ctx, "on_script_error", None) is None:
+        run_ctx.on_script_error = _on_script_error
+    try:
+        session = Runtime.instance()._session_mgr.get_active_session_info(run_ctx.session_id).session
+        if getattr(session, "_on_script_error", None) is None:
+            session._on_script_error = _on_script_error
+    except Exception:  # noqa: BLE001 - no runtime (AppTest) or another Streamlit version: keep its default
+        pass
+
+
+def _on_script_error(exc: Exception) -> bool:
+    log.error("Erreur inattendue (hors du cadre) : %s", exc.__class__.__name__)
+    _failure_message()
+    return True   # Streamlit's own (English) display is suppressed
+
+
+def _fail_on_purpose(where: str) -> None:
+    """Test-only switch (config.test_failures): make `where` fail, to prove what a user then sees."""
+    if where in config.test_failures():
+        raise RuntimeError(f"Échec provoqué pour les tests : {where}")

@@ -50,7 +50,8 @@ COVERAGE_VIEW = Spec("couverture", [
     Key("famille", "one", choices=lambda env: vocab.CONTRACT_FAMILIES.as_dict(), default="qpv",
         retired={"crte": "les CRTE couvrent presque toute la France ; famille « ruralite » : CRTE à "
                          "dominante rurale"}),
-    Key("niveau", "one", choices=lambda env: {"reg": "Région", "dep": "Département"}, default="reg"),
+    # None: régions, or the départements of the one région the filters retain (pages/couverture.py).
+    Key("niveau", "one", choices=lambda env: {"reg": "Région", "dep": "Département"}, default=None),
     Key("perimetre", "one", choices=lambda env: vocab.PERIMETERS.as_dict(), default="reseau"),
     Key("seuil", "one", choices=lambda env: vocab.COVERAGE_THRESHOLDS.as_dict(), default="detection"),
 ])

@@ -23,7 +23,10 @@ RURAL_RULE = ("contrats de ruralité : les CRTE « à dominante rurale », où a
               "leur ensemble couvrent presque toute la France et ne disent rien de la ruralité.")
 GAL_MISSING = (
     "**LEADER (GAL) : aucun périmètre importé.** Il n'existe pas de liste ouverte des communes couvertes par "
-    "les groupes d'action locale (GAL) LEADER 2023-2027 ; la couverture LEADER ne peut donc pas être calculée. "
+    "les groupes d'action locale (GAL) LEADER 2023-2027 ; la couverture LEADER ne peut donc pas être calculée."
+)
+# For the Avise team only (not shown to partners, never printed).
+GAL_HOW_TO = (
     "Pour l'ajouter, préparez un fichier (CSV ou XLSX) avec les colonnes `gal_id`, `gal_name` et soit "
     "`insee_code` (une ligne par commune), soit `epci_siren` (une ligne par EPCI), puis lancez "
     "`python -m fabrique import-gal FICHIER` (ou l'écran « Importer des données »)."
@@ -46,24 +49,31 @@ ui.header("Couverture des contrats", "Les territoires sous contrat sont-ils couv
           "aucun projet.")
 ui.context_line(ctx)
 period = f.period
+during = f.during   # « en 2022 », « de 2019 à 2024 »
 gal_source = data.build_info().get("meta", {}).get("gal_source", "aucun")
 gal_loaded = gal_source != "aucun"
 
 # ---------------------------------------------------------------- the two choices every rate depends on
-c1, c2 = st.columns(2)
-with c1:
-    st.segmented_control("Dénominateur", PERIMETERS.codes, format_func=PERIMETERS.label, required=True,
-                         help="Territoires du réseau : les contrats situés dans les départements couverts par les "
-                              "structures retenues. France entière : tous les contrats de la zone filtrée.",
-                         **ui.view_widget("perimetre"))
-with c2:
-    st.segmented_control("Un contrat est atteint quand…", THRESHOLDS.codes,
-                         format_func=lambda c: {"detection": "un projet y est détecté",
-                                                "etude": "… arrivé à l'étude",
-                                                "creation": "… créé"}[c],
-                         required=True, help="Seuil : l'étape qu'au moins un projet de la période doit avoir "
-                                             "atteinte dans le contrat pour qu'il compte comme atteint.",
-                         **ui.view_widget("seuil"))
+def choices() -> None:
+    c1, c2 = st.columns(2)
+    with c1:
+        st.segmented_control("Dénominateur", PERIMETERS.codes, format_func=PERIMETERS.label, required=True,
+                             help="Territoires du réseau : les contrats situés dans les départements couverts par "
+                                  "les structures retenues. France entière : tous les contrats de la zone filtrée.",
+                             **ui.view_widget("perimetre"))
+    with c2:
+        st.segmented_control("Un contrat est atteint quand…", THRESHOLDS.codes,
+                             format_func=lambda c: {"detection": "un projet y est détecté",
+                                                    "etude": "… arrivé à l'étude",
+                                                    "creation": "… créé"}[c],
+                             required=True, help="Seuil : l'étape qu'au moins un projet de la période doit avoir "
+                                                 "atteinte dans le contrat pour qu'il compte comme atteint.",
+                             **ui.view_widget("seuil"))
+
+
+# Meeting mode: the figures first (on the first screen of a wall display), the two choices under them.
+if not ctx.meeting:
+    choices()
 perimetre, seuil = ctx.view["perimetre"], ctx.view["seuil"]
 threshold_text = {"detection": "au moins un projet détecté", "etude": "au moins un projet arrivé à l'étude "
                   "d'opportunité", "creation": "au moins un projet créé"}[seuil]
@@ -75,14 +85,20 @@ total_projects = int(shares["total_n"].iloc[0]) if not shares.empty else 0
 rates = data.load("coverage/contract_rates", ctx, level="france", family=None, **params).set_index("family")
 
 if total_projects == 0:
-    ui.empty(f"Aucun projet détecté de {period} dans le périmètre choisi : aucun territoire sous contrat "
+    ui.empty(f"Aucun projet détecté {during} dans le périmètre choisi : aucun territoire sous contrat "
              "n'est couvert.")
+    if ctx.meeting:
+        choices()
 else:
     # ------------------------------------------------------------ national figures, one tile per family
-    st.subheader(f"Contrats atteints : {threshold_text} de {period}", anchor=False)
-    st.caption(f"Dénominateur : **{PERIMETERS.label(perimetre).lower()}** ({PERIMETERS[perimetre].rule}). "
-               f"Chaque taux est donné avec son numérateur et son dénominateur, et l'effectif des contrats pour "
-               f"« {PERIMETERS.label(other).lower()} ».")
+    st.subheader(f"Contrats atteints : {threshold_text} {during}", anchor=False)
+    if ctx.meeting:
+        st.caption(f"Dénominateur : **{PERIMETERS.label(perimetre).lower()}**. Sous chaque taux : contrats "
+                   "atteints sur contrats du dénominateur.")
+    else:
+        st.caption(f"Dénominateur : **{PERIMETERS.label(perimetre).lower()}** ({PERIMETERS[perimetre].rule}). "
+                   f"Chaque taux est donné avec son numérateur et son dénominateur, et l'effectif des contrats "
+                   f"pour « {PERIMETERS.label(other).lower()} ».")
     cols = st.columns(4) + st.columns(3)
     for col, term in zip(cols, FAMILIES):
         code = term.code
@@ -92,9 +108,14 @@ else:
                 ui.kpi(term.label, "–", help="Aucun périmètre de GAL importé : voir l'encadré ci-dessous.")
                 st.caption("Couverture non calculable : aucun périmètre de GAL importé.")
                 continue
+            # Meeting mode: numerator and denominator inside the tile, the details below the page's fold.
+            fraction = (f"{fmt.number(r['covered_n'])} sur {fmt.number(r['contracts_n'])}" if ctx.meeting else None)
             ui.kpi(term.label, fmt.percent(r["coverage_pct"]),
-                   help=f"{term.many[0].upper() + term.many[1:]} avec {threshold_text} de {period}, rapportés "
+                   {"delta": fraction, "delta_color": "off", "delta_arrow": "off"} if fraction else None,
+                   help=f"{term.many[0].upper() + term.many[1:]} avec {threshold_text} {during}, rapportés "
                         f"aux {term.many} du dénominateur ({PERIMETERS.label(perimetre).lower()}).")
+            if ctx.meeting:
+                continue
             other_n = r[f"contracts_{other}_n"]
             lines = [f"**{fmt.number(r['covered_n'])}** sur **{fmt.number(r['contracts_n'])}** {term.many} · "
                      f"{fmt.number(r['uncovered_n'])} en zone blanche",
@@ -107,10 +128,13 @@ else:
                 lines.append(f"{fmt.number(r['qpv_code_missing_n'])} projet(s) situé(s) dans une commune comptant "
                              "un QPV n'ont pas de code QPV : ils ne comptent pas ici.")
             st.caption("  \n".join(lines))
+    if ctx.meeting:
+        choices()
     st.caption("Contrats de ville 2024-2030 : " + PROXY_RULE + " Un contrat de ville est atteint quand un projet "
                "est situé dans l'un de ses QPV (code QPV du projet). " + RURAL_RULE[0].upper() + RURAL_RULE[1:])
     if not gal_loaded:
         st.info(GAL_MISSING, icon=":material/info:")
+        ui.staff_help(GAL_HOW_TO, "gal")
     elif gal_source == "demo":
         st.caption(GAL_DEMO)
 
@@ -121,10 +145,15 @@ else:
         st.selectbox("Famille de contrats", FAMILIES.codes, format_func=FAMILIES.label,
                      **ui.view_widget("famille"))
     with c2:
+        # One région in the filters: a map of that région alone would say nothing, its départements are shown.
+        one_region = len({opts.departments[d][1] for d in opts.departments_of(f.regs)
+                          if not f.deps or d in f.deps}) == 1
+        level = "dep" if one_region else (ctx.view["niveau"] or "reg")
         st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, required=True,
-                             help="Regroupement des contrats par région ou par département de leur territoire.",
-                             **ui.view_widget("niveau"))
-    family, level = ctx.view["famille"], ctx.view["niveau"]
+                             help="Regroupement des contrats par région ou par département de leur territoire. "
+                                  "Quand les filtres retiennent une seule région, ses départements.",
+                             **ui.view_widget("niveau", to_widget=lambda v: level))
+    family = ctx.view["famille"]
     term = FAMILIES[family]
     label, one, plural = term.label, term.one, term.many
     plural_cap = plural[0].upper() + plural[1:]
@@ -132,6 +161,7 @@ else:
 
     if family == "leader" and not gal_loaded:
         st.info(GAL_MISSING, icon=":material/info:")
+        ui.staff_help(GAL_HOW_TO, "gal_detail")
     else:
         by_territory = data.load("coverage/contract_rates", ctx, level=level, family=family, **params)
         t_labels = {"territory_name": LEVELS[level], "territory_code": "Code",
@@ -179,7 +209,7 @@ else:
             ui.empty(f"Aucun {one} dans le périmètre choisi.")
         else:
             st.markdown(f"**{fmt.number(len(white))}** {one if len(white) <= 1 else plural} sur "
-                        f"**{fmt.number(len(contracts))}** sans {threshold_text} de {period} "
+                        f"**{fmt.number(len(contracts))}** sans {threshold_text} {during} "
                         f"({PERIMETERS.label(perimetre).lower()}).")
             pts = geo.to_map(contracts)
             # Built here from the figures as this viewer may see them (« < 3 » for a partner).
@@ -215,7 +245,7 @@ else:
                          column_config={"Fiche territoire": ui.fiche_column()} if commune_zones else None)
 
     # ------------------------------------------------------------ projects by zoning
-    st.subheader(f"Où se situent les {fmt.number(total_projects)} projets détectés de {period} ?", anchor=False)
+    st.subheader(f"Où se situent les {fmt.number(total_projects)} projets détectés {during} ?", anchor=False)
     s_labels = {"zoning_name": "Zonage", "projects_n": "Projets dans le zonage", "total_n": "Projets détectés",
                 "share_pct": "Part des projets"}
     ui.chart(charts.rate_bars(shares, "zoning_name", "share_pct", title="Part des projets situés dans chaque zonage",
@@ -260,7 +290,7 @@ else:
 with st.expander("Méthode : comment ces taux sont calculés"):
     st.markdown(
         f"""
-- **Projets pris en compte** : projets détectés de {period} (année de détection), qui respectent tous les filtres
+- **Projets pris en compte** : projets détectés {during} (année de détection), qui respectent tous les filtres
   (structure, statut en fin de période, IAE, type de SIAE, zonage, étape).
 - **Seuil** (« {THRESHOLDS.label(seuil)} ») : un contrat compte comme atteint quand un de ces projets y a atteint
   l'étape choisie (détection, étude d'opportunité ou création).

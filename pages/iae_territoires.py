@@ -36,12 +36,20 @@ if f.iae == "non":
     ui.footer()
     st.stop()
 
+# A level at or above a single chosen territory would map that territory alone (one colour on a scale of
+# one value): the level below it is shown instead.
+RANK = {code: i for i, code in enumerate(LEVELS)}
+niveau = ctx.view.get("niveau") or auto_level(f)
+if RANK[niveau] < RANK[auto_level(f)]:
+    niveau = auto_level(f)
+
 c1, c2, c3 = st.columns([1.2, 1.3, 0.8])
 with c1:
     st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, required=True,
                          help="Territoire de regroupement : région, département, EPCI (intercommunalité) "
-                              "ou commune où se situe le projet. Par défaut, le niveau sous le territoire filtré.",
-                         **ui.view_widget("niveau", to_widget=lambda v: v or auto_level(f)))
+                              "ou commune où se situe le projet. Par défaut, et au moins, le niveau sous le "
+                              "territoire filtré.",
+                         **ui.view_widget("niveau", to_widget=lambda v: niveau))
 with c2:
     st.segmented_control("Indicateur de la carte", list(METRICS), format_func=lambda m: METRICS[m][1],
                          required=True,
@@ -53,7 +61,6 @@ with c3:
                   help="Retire les filtres de région et de département.",
                   on_click=lambda: (binding.set_values("filtres", reg=(), dep=()), ui.set_view(niveau=None)))
 
-niveau = ctx.view.get("niveau") or auto_level(f)
 metric, unit_name = METRICS[ctx.view.get("indicateur") or "projets"]
 where = ("France entière" if not (f.regs or f.deps) else
          " · ".join([opts.regions[r] for r in f.regs if not f.deps] + [f"{opts.departments[d][0]} ({d})" for d in f.deps]))
@@ -67,11 +74,12 @@ protected = ctx.protected and niveau in ("epci", "commune")
 if totals["projects_n"] == 0:
     ui.empty("Aucun projet IAE détecté pendant la période dans ce périmètre.")
 else:
-    period = str(f.year_from) if f.year_from == f.year_to else f"{f.year_from} à {f.year_to}"
+    # « en 2022 », « de 2019 à 2024 » (not « en 2019 à 2024 »)
+    period = f"en {f.year_from}" if f.year_from == f.year_to else f"de {f.year_from} à {f.year_to}"
     k = st.columns(3)
     with k[0]:
         ui.kpi("Projets IAE détectés", fmt.number(totals["projects_n"]),
-               help=f"Projets IAE dont le besoin a été détecté en {period}, dans le périmètre choisi.")
+               help=f"Projets IAE dont le besoin a été détecté {period}, dans le périmètre choisi.")
     with k[1]:
         ui.kpi("Projets pour 100 000 habitants", fmt.number(totals["projects_per_100k"], 1),
                help=f"Rapporté à la population municipale du périmètre ({fmt.number(totals['population'])} "
@@ -93,7 +101,7 @@ else:
                     f"plus : {fmt.number(totals['insertion_jobs_etp'], 1)} ETP.")
     st.caption(f"Postes d'insertion créés : {fmt.number(totals['insertion_jobs_etp'], 1)} ETP, en plus des "
                f"{fmt.number(totals['jobs_etp'], 1)} ETP d'emplois créés. Créations, emplois et postes "
-               f"d'insertion : projets détectés en {period} et créés au plus tard en {f.year_to}.")
+               f"d'insertion : projets détectés {period} et créés au plus tard en {f.year_to}.")
 
     # ---------------------------------------------------------------- map
     labels = {"code": "Code", "name": LEVELS[niveau], "projects_n": "Projets IAE",
@@ -102,8 +110,8 @@ else:
               "creations_n": "Créés", "jobs_etp": "Emplois créés (ETP)",
               "insertion_jobs_etp": "Postes d'insertion (ETP)"}
     decimals = 1 if metric == "projects_per_100k" else 0
-    map_title = (f"Projets IAE détectés en {period}, par {LEVEL_LOWER[niveau]}" if metric == "projects_n" else
-                 f"Projets IAE détectés en {period} pour 100 000 habitants, par {LEVEL_LOWER[niveau]}")
+    map_title = (f"Projets IAE détectés {period}, par {LEVEL_LOWER[niveau]}" if metric == "projects_n" else
+                 f"Projets IAE détectés {period} pour 100 000 habitants, par {LEVEL_LOWER[niveau]}")
     fitted = bool(f.regs or f.deps)
     map_labels = {c: labels[c] for c in ["code", "name", "projects_n", "projects_per_100k"]}
     st.subheader(f"Carte par {LEVEL_LOWER[niveau]}", anchor=False)
@@ -175,7 +183,7 @@ else:
                              title="Projets IAE, dont en quartier prioritaire (QPV) et en commune rurale",
                              labels=labels, height=bar_height + 120),
                  top, {c: labels[c] for c in ["code", "name", "projects_n", "qpv_n", "rural_n"]}, key="iae_zones",
-                 caption=f"{shown.capitalize()}. QPV : carte 2024 ; commune rurale : grille de densité INSEE "
+                 caption=f"{shown[0].upper() + shown[1:]}. QPV : carte 2024 ; commune rurale : grille de densité INSEE "
                          "(peu dense ou très peu dense).")
         st.subheader("Emplois créés", anchor=False)
         ui.chart(charts.bars(top, "name", ["jobs_etp", "insertion_jobs_etp"], stacked=False, horizontal=True,
@@ -183,7 +191,7 @@ else:
                              unit=" ETP", height=bar_height + 80),
                  top, {c: labels[c] for c in ["code", "name", "creations_n", "jobs_etp", "insertion_jobs_etp"]},
                  key="iae_jobs",
-                 caption=f"{shown.capitalize()}. Projets détectés pendant la période et créés au plus tard "
+                 caption=f"{shown[0].upper() + shown[1:]}. Projets détectés pendant la période et créés au plus tard "
                          f"en {f.year_to}, en équivalents temps plein.")
 
     # ---------------------------------------------------------------- table

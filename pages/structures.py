@@ -31,9 +31,11 @@ def back_to_list() -> None:
     ui.set_view(fiche=None)
 
 
-st.selectbox("Choisir une structure", [LIST_VALUE, *names],
-             format_func=lambda v: names.get(v, "Toutes les structures (liste et carte)"), disabled=not names,
-             **ui.view_widget("fiche", to_widget=lambda v: v or LIST_VALUE, from_widget=lambda v: v or None))
+pick, back = st.columns([3, 1], vertical_alignment="bottom")
+with pick:
+    st.selectbox("Choisir une structure", [LIST_VALUE, *names],
+                 format_func=lambda v: names.get(v, "Toutes les structures (liste et carte)"), disabled=not names,
+                 **ui.view_widget("fiche", to_widget=lambda v: v or LIST_VALUE, from_widget=lambda v: v or None))
 
 if structures.empty:
     ui.empty("Aucune structure ne correspond aux filtres choisis.")
@@ -75,7 +77,8 @@ else:
     # ------------------------------------------------------------ one structure
     extra = {"structure_id": choice}
     profile = data.load("structures/structure_profile", ctx, **extra).iloc[0]
-    st.button("Retour à la liste des structures", icon=":material/arrow_back:", on_click=back_to_list)
+    with back:   # beside the list of structures: the fiche's figures come up a line
+        st.button("Retour à la liste des structures", icon=":material/arrow_back:", on_click=back_to_list)
     st.subheader(profile["name"], anchor=False)
     appellation_year = fmt.by_suffix("appellation_year", profile["appellation_year"])
     exit_year = fmt.by_suffix("exit_year", profile["exit_year"])

@@ -14,8 +14,11 @@ kpis = data.load("overview/kpis", ctx).set_index("period")
 cur, prev = kpis.loc["current"], kpis.loc["previous"]
 opts = ctx.options
 has_previous = prev["y_to"] >= opts.year_min
-previous_period = (str(int(prev["y_from"])) if prev["y_from"] == prev["y_to"]
-                   else f"{max(int(prev['y_from']), opts.year_min)} à {int(prev['y_to'])}")
+# Named as the tiles say it: « par rapport à 2018 », « par rapport à la période 2013-2018 ».
+p_from, p_to = max(int(prev["y_from"]), opts.year_min), int(prev["y_to"])
+previous_period = str(p_to) if p_from == p_to else f"la période {p_from}-{p_to}"
+if p_from > int(prev["y_from"]):
+    previous_period += f" (plus courte : aucune donnée avant {opts.year_min})"
 by_year = data.load("overview/by_year", ctx)
 # An unfinished year (not over at the data date) is shown, never the default, always marked.
 by_year["year_label"] = [opts.year_label(int(y)) for y in by_year["year"]]
@@ -42,16 +45,16 @@ else:
          f"sorties). Statut à cette date : expérimentation {fmt.number(cur['experimentation_n'])}, "
          f"appellation {fmt.number(cur['appellation_n'])}.")
     tile(row1[1], "Séances de créativité", "sessions_n",
-         f"Séances tenues de {f.period}, déclarées par les structures dans leur activité annuelle.")
+         f"Séances tenues {f.during}, déclarées par les structures dans leur activité annuelle.")
     tile(row1[2], "Études d'opportunité déclarées", "studies_declared_n",
-         f"Études « avancées » ou « validées » de {f.period}, déclarées par les structures dans leur activité "
+         f"Études « avancées » ou « validées » {f.during}, déclarées par les structures dans leur activité "
          "annuelle. Ce n'est pas le nombre de projets arrivés à l'étude d'opportunité (page Parcours).")
     row2 = st.columns(3)
     tile(row2[0], "Créations de l'année", "creations_year_n",
-         f"Entreprises ou activités lancées de {f.period}, comptées l'année de leur création (et non par "
+         f"Entreprises ou activités lancées {f.during}, comptées l'année de leur création (et non par "
          "cohorte de détection, comme sur la page Parcours).")
     tile(row2[1], "Emplois créés", "jobs_etp",
-         f"Équivalents temps plein à la création des activités lancées de {f.period}, hors postes d'insertion.",
+         f"Équivalents temps plein à la création des activités lancées {f.during}, hors postes d'insertion.",
          1, " ETP")
     tile(row2[2], f"Partenaires mobilisés en {end_label} (somme des déclarations)", "partners_declared_n",
          f"Somme des partenaires que chaque structure déclare pour {f.year_to} : une organisation qui travaille "
@@ -60,7 +63,10 @@ else:
     st.caption(
         f"Structures fin {f.year_to} : {fmt.number(cur['experimentation_n'])} en expérimentation, "
         f"{fmt.number(cur['appellation_n'])} avec l'appellation. Postes d'insertion créés : "
-        f"{fmt.number(cur['insertion_jobs_etp'], 1)} ETP. Comparaison : {previous_period}. Séances, études et "
+        f"{fmt.number(cur['insertion_jobs_etp'], 1)} ETP. "
+        + (f"Comparaison avec {previous_period}. " if has_previous
+           else f"Pas de comparaison : aucune donnée avant {opts.year_min}. ")
+        + "Séances, études et "
         "partenaires suivent les filtres de structure (région, département, structure, statut en fin de période) ; "
         "créations et emplois suivent tous les filtres."
     )
@@ -98,7 +104,7 @@ else:
                  for status, label in [("appellation", "Appellation"), ("expérimentation", "Expérimentation")]]
         fig = charts.choropleth(regions, level="region", code="reg_code", value="detections_n",
                                 name="Projets détectés", hover_name="reg_name", background=True, overlay=seats,
-                                title=f"Projets détectés de {f.period} par région, et sièges des structures "
+                                title=f"Projets détectés {f.during} par région, et sièges des structures "
                                       f"(statut en {f.year_to})")
         event = ui.chart(fig, regions, {"reg_code": "Code", "reg_name": "Région", "structures_n": "Structures",
                                         "detections_n": "Projets détectés", "creations_year_n": "Créations de l'année",

@@ -22,7 +22,8 @@ def test_streamlit_config_is_safe():
     assert cfg["server"]["enableXsrfProtection"] is True
     assert 0 < cfg["server"]["maxUploadSize"] <= 20           # MB per file, any visitor may upload
     assert cfg["browser"]["serverAddress"]                    # set: no public-address lookup at start-up
-    assert cfg["client"]["toolbarMode"] == "viewer"       # no Deploy button for viewers
+    assert cfg["client"]["toolbarMode"] == "minimal"      # no Deploy button, no (English) app menu
+    assert cfg["client"]["showErrorLinks"] is False        # no "Ask ChatGPT" under an error
     assert cfg["client"]["showErrorDetails"] == "none"    # no traceback shown to users
     assert cfg["browser"]["gatherUsageStats"] is False
     assert not (ROOT / ".streamlit" / "secrets.toml").exists()

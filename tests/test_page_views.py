@@ -82,7 +82,7 @@ def test_coverage_empty_period(tiny_db, use_db):
     use_db(tiny_db)
     at = open_page("couverture.py", {"annees": "2023"})  # no tiny project is detected in 2023
     assert not at.exception
-    assert any("Aucun projet détecté de 2023" in i.value for i in at.info)
+    assert any("Aucun projet détecté en 2023" in i.value for i in at.info)  # not « de 2023 »
 
 
 # ---------------------------------------------------------------- Projets IAE par territoire

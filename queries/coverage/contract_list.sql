@@ -14,4 +14,4 @@
 -- disclosure: territory level=contract main=projects_n groups=dep_code
 select *
 from contract_list($family, $perimetre, $seuil, $zone_reg, $zone_dep, $year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
-order by dep_code, contract_name, contract_id
+order by dep_code, strip_accents(lower(contract_name)), contract_id

@@ -106,4 +106,4 @@ final as (
     left join counts c using (code)
 )
 select * from final
-order by projects_n desc, name
+order by projects_n desc, strip_accents(lower(name)), code

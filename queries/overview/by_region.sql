@@ -31,4 +31,4 @@ from regions r
 left join structures_in s using (reg_code)
 left join projects_in p using (reg_code)
 where s.structures_n > 0 or p.detections_n > 0 or p.creations_n > 0
-order by r.reg_name
+order by strip_accents(lower(r.reg_name)), r.reg_code

@@ -44,4 +44,4 @@ left join regions r using (reg_code)
 left join activity a using (structure_id)
 left join last_partners p using (structure_id)
 left join creations c using (structure_id)
-order by s.name
+order by strip_accents(lower(s.name)), s.structure_id

@@ -11,4 +11,4 @@ with final as (
     where is_abandoned
     group by 1
 )
-select * from final order by abandons_n desc, abandon_reason
+select * from final order by abandons_n desc, strip_accents(lower(abandon_reason))

@@ -19,4 +19,4 @@ with final as (
     from period_projects($year_from, $year_to, $regs, $deps, $structure_ids, $status, $iae, $siae_types, $zonages, $stages)
     group by sector
 )
-select * from final order by detections_n desc, creations_n desc, sector
+select * from final order by detections_n desc, creations_n desc, strip_accents(lower(sector))

@@ -207,3 +207,76 @@ def streamlit_server(db: Path, log: Path, launcher: str = "serve", env: dict[str
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# ---------------------------------------------------------------- what a user must never see, and moving around
+
+# Streamlit's own error texts (English): none may reach a user; the frame shows a French message instead.
+STREAMLIT_ERROR = re.compile(r"This app has encountered an error|Ask (ChatGPT|Google)|Traceback|"
+                             r"Page not found|Error running app|Bad message format", re.I)
+FRENCH_FAILURE = "Une erreur inattendue est survenue"
+
+
+def streamlit_errors(page: Page) -> list[str]:
+    """Streamlit's exception boxes and any English error text on the page (main area and dialogs)."""
+    found = exceptions(page)
+    text = page.locator("body").inner_text()
+    found += [m.group(0) for m in STREAMLIT_ERROR.finditer(text)]
+    return found
+
+
+def sidebar_width(page: Page) -> float:
+    """How much of the sidebar is on screen (0 when it is folded away)."""
+    return page.evaluate("""() => { const e = document.querySelector('[data-testid="stSidebar"]');
+        if (!e) return 0; const r = e.getBoundingClientRect();
+        return Math.max(0, Math.min(r.right, window.innerWidth) - Math.max(r.left, 0)); }""")
+
+
+def open_sidebar(page: Page) -> None:
+    if sidebar_width(page) < 50:
+        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+        page.wait_for_function("""() => { const e = document.querySelector('[data-testid="stSidebar"]');
+            return e && e.getBoundingClientRect().right > 150; }""", timeout=10_000)
+
+
+def menu_link(page: Page, title: str):
+    # The link's text also holds its icon's name (a ligature): match the title inside it.
+    return page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a').filter(has_text=title)
+
+
+def navigate(page: Page, title: str, tap: bool = False) -> None:
+    """Change page the way a user does: the page's link in the sidebar menu (opened first if folded)."""
+    open_sidebar(page)
+    link = menu_link(page, title)
+    wait_rerun(page, (lambda: link.tap()) if tap else (lambda: link.click()))
+
+
+def open_list(widget) -> None:
+    """Open the list of a select box or a multiselect. Streamlit's select box is a combobox whose list opens
+    from its button; its first press right after the page settles is sometimes taken for a focus and opens
+    nothing (seen with Playwright's clicks, not with a pointer that comes to rest first): press again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    opener = widget.locator('button[aria-haspopup="listbox"]')
+    target = opener.first if opener.count() else widget.locator("input").first
+    target.scroll_into_view_if_needed()
+    for _ in range(3):
+        target.click()
+        try:
+            widget.page.get_by_role("option").first.wait_for(timeout=3_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the list does not open")
+
+
+def pick(widget, option: str) -> None:
+    """Choose `option` in a select box or multiselect, as a user does (the list shows only the options in
+    view: the name is typed to bring it up), and wait for the rerun."""
+    open_list(widget)
+    page = widget.page
+    choice = page.get_by_role("option", name=option, exact=True)
+    if not choice.count():
+        widget.locator("input").first.press_sequentially(option[:12], delay=20)
+        choice.wait_for(timeout=5_000)
+    wait_rerun(page, choice.click)

@@ -4,8 +4,8 @@ import io
 import re
 
 import pytest
-from st_browser import (errors, exceptions, goto, metrics, multiselect_values, path, query, sidebar_widget,
-                        slider_values, wait_rerun)
+from st_browser import (errors, exceptions, goto, metrics, multiselect_values, open_list, path, query,
+                        sidebar_widget, slider_values, wait_rerun)
 
 from fabrique import db, fmt
 from fabrique.filters import Filters
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def choose(page, testid: str, label: str, option: str) -> None:
     """Pick an option in a sidebar multiselect or select box with the mouse, and wait for the rerun."""
     widget = sidebar_widget(page, testid, label)
-    widget.locator("input").first.click()
+    open_list(widget)
     wait_rerun(page, lambda: page.get_by_role("option", name=option, exact=True).click())
     page.keyboard.press("Escape")
 

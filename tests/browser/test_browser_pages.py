@@ -27,22 +27,11 @@ def test_page_opens_clean_with_filters(page, app_url, url_path, screenshots_dir)
     assert page.requests.foreign() == [], "requests left the machine"
 
     full_page_screenshot(page, screenshots_dir / f"{url_path}_1440x900.png")
-    page.set_viewport_size({"width": 390, "height": 844})
-    goto(page, f"{app_url}/{url_path}?{PERIOD}")
-    assert exceptions(page) == []
-    full_page_screenshot(page, screenshots_dir / f"{url_path}_390x844.png")
-    # On a phone the page opens on its content; the filters are one tap away.
-    assert _sidebar_visible_width(page) < 50, "the filter panel covers the page on a phone"
-    # Checked last so that the screenshots exist even when the menu is missing.
+    # (The 390×844 screenshots come from a phone's browser: test_browser_phone.py.)
+    # Checked last so that the screenshot exists even when the menu is missing.
     # Staff also get the import screen (password-protected); partner links never list it.
     assert nav == [*PAGES.values(), "Importer des données"], f"page menu: {nav}"
     assert page.requests.foreign() == [], "requests left the machine"
-
-
-def _sidebar_visible_width(page) -> float:
-    return page.evaluate("""() => { const e = document.querySelector('[data-testid="stSidebar"]');
-        if (!e) return 0; const r = e.getBoundingClientRect();
-        return Math.max(0, Math.min(r.right, window.innerWidth) - Math.max(r.left, 0)); }""")
 
 
 def _maps(page):
