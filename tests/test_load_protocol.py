@@ -106,7 +106,8 @@ def test_pages_can_be_visited_again_in_one_session(tiny_server):
                    lambda: s.click(checks.RESET), lambda: s.set(checks.REGION, ["Bretagne"])]:
         run = action()
         assert run.errors() == [] and run.finished[-1] == 0
-    assert s.value("Niveau") == ["Région"]
+    # One région chosen: Couverture maps its départements (a map of one région alone would be one colour).
+    assert s.value("Niveau") == ["Département"]
     s.close()
 
 
