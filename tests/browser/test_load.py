@@ -16,6 +16,7 @@ counts as an error.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import random
@@ -27,7 +28,7 @@ import pytest
 from playwright.async_api import async_playwright, expect
 
 from fabrique import build, db, demo, fmt
-from fabrique.filters import Filters
+from fabrique.filters import Filters, Options
 from st_browser import READY, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -52,6 +53,15 @@ def expected_creations(path: Path, year_min: int, year_max: int) -> dict[str, st
         kpis = db.run("overview/kpis", Filters(year_min, year_max, regs=(reg,)).params(), path=path)
         out[reg] = fmt.number(int(kpis.set_index("period").loc["current", "creations_year_n"]))
     return out
+
+
+def default_period(path: Path) -> tuple[int, int]:
+    """The period a visitor sees without « annees » in the address: first year to the last complete one."""
+    years = db.run("frame/year_range", path=path).iloc[0]
+    info = db.run("frame/build_info", path=path)
+    date = info[(info["section"] == "meta") & (info["key"] == "data_date")]["value"].iloc[0]
+    opts = Options(int(years["year_min"]), int(years["year_max"]), {}, {}, {}, dt.date.fromisoformat(date))
+    return opts.year_min, opts.last_complete_year
 
 
 def server_pid(port: int) -> int | None:
@@ -229,8 +239,8 @@ async def session(n: int, browser, base: str, state: dict, stop_at: float) -> No
 
 
 async def run_load(base: str, db_path: Path, new_db: Path, pid: int | None, report: Path, run_log: Path) -> dict:
-    years = db.run("frame/year_range", path=db_path).iloc[0]
-    y1, y2 = int(years["year_min"]), int(years["year_max"])
+    y1, y2 = default_period(db_path)
+    assert default_period(new_db) == (y1, y2), "both databases must open on the same default period"
     state = {"old": expected_creations(db_path, y1, y2), "new": expected_creations(new_db, y1, y2),
              "swap_done": None, "errors": [], "checked": 0, "checked_after_swap": 0, "memory": [],
              "durations": [], "sessions_seen_after_swap": 0, "repicks": 0}
