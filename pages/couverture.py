@@ -99,7 +99,9 @@ else:
         st.caption(f"Dénominateur : **{PERIMETERS.label(perimetre).lower()}** ({PERIMETERS[perimetre].rule}). "
                    f"Chaque taux est donné avec son numérateur et son dénominateur, et l'effectif des contrats "
                    f"pour « {PERIMETERS.label(other).lower()} ».")
-    cols = st.columns(4) + st.columns(3)
+    # Meeting mode (large type): the two long names (contrats de ruralité, FRR) get wider tiles, so that their
+    # row is one line shorter and the second row stays on the first screen.
+    cols = st.columns([1, 1, 1.35, 1.35] if ctx.meeting else 4) + st.columns(3)
     for col, term in zip(cols, FAMILIES):
         code = term.code
         r = rates.loc[code]

@@ -191,9 +191,9 @@ with st.container(key="fiche_carte"):
                                title=f"{choice.name} : communes, zonages et projets détectés ({sheet.period})")
     ui.chart(fig, points, {"insee_code": "Code commune", "commune_name": "Commune", "population": "Population",
                            "projects_n_label": "Projets détectés", "creations_n_label": "Créations",
-                           "hover": "Zonages et chiffres"}, key="fiche_map")
-    st.caption("Chaque commune est un point gris ; formes et couleurs : ses zonages ; cercles noirs : communes où des "
-               "projets ont été détectés, d'autant plus grands qu'ils sont nombreux. " + " ".join(s.notes))
+                           "hover": "Zonages et chiffres"}, key="fiche_map",
+             caption="Chaque commune est un point gris ; formes et couleurs : ses zonages ; cercles noirs : communes "
+                     "où des projets ont été détectés, d'autant plus grands qu'ils sont nombreux. " + " ".join(s.notes))
     with st.container(key="fiche_ecran"):   # what only a screen can do: left out on paper
         st.caption("Cliquez la légende pour afficher les contrats de ville, CRTE et GAL (ils couvrent des territoires "
                    "entiers) ; molette ou boutons pour zoomer.")
