@@ -629,6 +629,13 @@ def change_filter(page, counter: Bytes, target: Target, option: str, server: Ser
         has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
     runs, msgs = page.evaluate("[window.__stRuns, window.__wsMsgs]")
     rec0, sent0 = counter.snapshot()
+    if profile:
+        # Started before the list is opened: the profiler may begin sampling some time after Profiler.start,
+        # and only the samples from the click on are counted (busy_by_kind's window).
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 250})   # µs
+        cdp.send("Profiler.start")
     for attempt in range(3):
         # Open the list and narrow it to the option. A click may land while the list is still being
         # re-filtered and select nothing: then no run starts, and the selection is made again.
@@ -640,13 +647,6 @@ def change_filter(page, counter: Bytes, target: Target, option: str, server: Ser
             opt.wait_for(state="visible", timeout=FILTER_TIMEOUT_MS)
         except Exception as e:
             raise MeasureError(f"option « {option} » not offered by the « {label} » filter") from e
-        if profile and cdp is None:
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Profiler.enable")
-            cdp.send("Profiler.setSamplingInterval", {"interval": 250})   # µs
-            cdp.send("Profiler.start")
-            # The profile's clock in page time: a named function busy for 5 ms, sampled, at a known page time.
-            clock_mark = page.evaluate(CLOCK_MARK)
         opt.click()
         try:
             page.wait_for_function("([r, m]) => window.__stRuns > r || window.__wsMsgs > m", arg=[runs, msgs],
@@ -660,6 +660,9 @@ def change_filter(page, counter: Bytes, target: Target, option: str, server: Ser
     try:
         at = wait_rendered(page, target.marker, runs + 1, FILTER_TIMEOUT_MS, min_msgs=msgs + 1)
     finally:
+        # The profile's clock in page time: a named function busy for 5 ms at a known page time, run just before
+        # the profile stops (sure to be sampled then).
+        clock_mark = page.evaluate(CLOCK_MARK) if cdp else None
         prof = cdp.send("Profiler.stop")["profile"] if cdp else None
         if cdp:
             cdp.detach()

@@ -78,12 +78,12 @@ def test_json_has_every_measure(quick_report):
         assert all(_number(v) and v >= 0 for v in busy.values()), (page, busy)
         assert busy["plotly"] > 0, f"{page}: its Plotly chart drew nothing in the profile"
         assert m["contents"]["plotly"] >= 1 and m["contents"]["dom_nodes"] > 0, (page, m["contents"])
+        assert m["warm_kb"]["median"] > 0, f"{page}: no websocket bytes counted"
+        assert m["errors"] == [], f"{page}: failed measurements {m['errors']}"
     # the overview's six tiles draw their sparklines (Vega): seen in the page and in the profile
     assert browser["vue-d-ensemble"]["contents"]["sparklines"] == 6
     assert browser["vue-d-ensemble"]["busy_sparklines"]["median"] > 0
     assert browser["bare"]["contents"]["sparklines"] == 0 and browser["bare"]["busy_sparklines"]["median"] == 0
-        assert m["warm_kb"]["median"] > 0, f"{page}: no websocket bytes counted"
-        assert m["errors"] == [], f"{page}: failed measurements {m['errors']}"
 
     queries = rep["queries"]["1"]
     assert {q["query"] for q in queries.values()} == set(db.query_names())
