@@ -336,7 +336,9 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"server_{self.port}.log"
-        env = {**os.environ, "FABRIQUE_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+        # The server's own time of each script run (fabrique.runlog; the bare page logs its runs too).
+        self.run_log = log_dir / f"runs_{self.port}.jsonl"
+        env = {**os.environ, "FABRIQUE_DB": str(db_path), "PYTHONUNBUFFERED": "1", "FABRIQUE_RUN_LOG": str(self.run_log)}
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
@@ -357,6 +359,12 @@ class Server:
                 self.stop()
                 raise RuntimeError(f"streamlit not healthy after 90 s: {self.log.read_text(errors='replace')}")
             time.sleep(0.2)
+
+    def runs_logged(self) -> list[dict]:
+        """Every script run logged so far: {"t", "page", "ms", "end"}."""
+        if not self.run_log.exists():
+            return []
+        return [json.loads(line) for line in self.run_log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def rss_mb(self) -> float:
         """Resident set of the server process (VmRSS), in MB."""
@@ -528,13 +536,106 @@ def open_page(ctx, url: str, marker: str) -> dict:
     return {"page": page, "counter": counter, "ms": at, "received": rec, "sent": sent}
 
 
-def change_filter(page, counter: Bytes, target: Target, option: str) -> dict:
-    """Pick `option` in the target's filter widget; ms from the click to the re-rendered page, and bytes."""
+# Where the browser's main thread spends a filter change, from a sampling profile (Chrome DevTools protocol): a
+# sample whose stack runs through one of these bundles of Streamlit's frontend counts for it (the first match
+# from the innermost frame). Layout forced by a library (Plotly measuring its text) counts for the library.
+JS_BUNDLES = [
+    ("plotly", ("PlotlyChart.",)),
+    ("sparklines", ("Metric.", "ArrowVegaLiteChart.", "embed.", "loadVegaEmbed.", "vega-interpreter.", "expression.")),
+    ("grids", ("DataFrame.", "overlay-editor.")),
+]
+# The rest: V8's pseudo-frames, and everything else (React, the protocol, markdown, st.html, widgets).
+NATIVE = {"(program)": "native", "(garbage collector)": "gc"}
+IDLE = {"(idle)", "(root)"}
+BUSY_KINDS = [name for name, _ in JS_BUNDLES] + ["streamlit", "native", "gc"]
+BUSY_LABELS = {"plotly": "Plotly charts", "sparklines": "tiles' sparklines (Vega)", "grids": "data grids",
+               "streamlit": "other JS (React, protocol, HTML, widgets)",
+               "native": "style, layout, paint (outside JS)", "gc": "garbage collection"}
+
+
+CLOCK_MARK = """() => {
+  function __benchClockMark(t) { while (performance.now() - t < 5) {} }
+  const t = performance.now(); __benchClockMark(t); return t;
+}"""
+
+
+def busy_by_kind(profile: dict, clock_mark: float, window: tuple[float, float]) -> dict[str, float]:
+    """ms of main-thread time per kind (BUSY_KINDS) in a CPU profile (Profiler.stop's `profile`), counting the
+    samples taken within `window` (page time, ms); `clock_mark`: the page time when CLOCK_MARK's function ran."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    parent = {c: n["id"] for n in profile["nodes"] for c in n.get("children", [])}
+    kind_of: dict[int, str | None] = {}
+
+    def kind(node_id: int) -> str | None:
+        if node_id in kind_of:
+            return kind_of[node_id]
+        leaf = nodes[node_id]["callFrame"]["functionName"]
+        if leaf in IDLE:
+            out = None
+        elif leaf in NATIVE:
+            out = NATIVE[leaf]
+        else:
+            out, at = "streamlit", node_id
+            while at is not None:
+                name = nodes[at]["callFrame"].get("url", "").rsplit("/", 1)[-1]
+                hit = next((k for k, prefixes in JS_BUNDLES if name.startswith(prefixes)), None)
+                if hit:
+                    out = hit
+                    break
+                at = parent.get(at)
+        kind_of[node_id] = out
+        return out
+
+    out = dict.fromkeys(BUSY_KINDS, 0.0)
+    samples = list(zip(profile.get("samples", []), profile.get("timeDeltas", [])))
+    stamps, at = [], profile["startTime"]   # µs, the profile's clock
+    for _, delta in samples:
+        at += delta
+        stamps.append(at)
+    marked = [ts for (node_id, _), ts in zip(samples, stamps)
+              if nodes[node_id]["callFrame"]["functionName"] == "__benchClockMark"]
+    if not marked:
+        return {k: None for k in BUSY_KINDS}
+    origin = marked[0] / 1000 - clock_mark   # profile ms at page time 0
+    for i, (node_id, delta) in enumerate(samples):
+        page_ms = stamps[i] / 1000 - origin
+        # a sample stands for the time until the next one
+        span = (samples[i + 1][1] if i + 1 < len(samples) else 0) / 1000
+        k = kind(node_id)
+        if k and window[0] <= page_ms <= window[1]:
+            out[k] += span
+    return out
+
+
+# What the page holds after a filter change: how many of each kind of element are drawn.
+PAGE_CONTENTS = """() => ({
+  dom_nodes: document.querySelectorAll('*').length,
+  plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+  sparklines: document.querySelectorAll('[data-testid="stMetric"] [data-testid="stVegaLiteChart"], [data-testid="stMetric"] canvas, [data-testid="stMetric"] svg.marks').length,
+  grids: document.querySelectorAll('[data-testid="stDataFrame"]').length,
+  html_tables: document.querySelectorAll('table.fab-table').length,
+})"""
+
+
+def change_filter(page, counter: Bytes, target: Target, option: str, server: Server | None = None,
+                  profile: bool = False) -> dict:
+    """Pick `option` in the target's filter widget; ms from the click to the re-rendered page, and bytes.
+    With a server, its own time for the runs of the change (run log); with `profile`, the browser's main-thread
+    time by kind (busy_by_kind: a sampling profile, which slows the page a little: not for timed changes)."""
     label = "Région"
+    logged = len(server.runs_logged()) if server else 0
+    cdp = None
     widget = page.locator(f'[data-testid="{target.widget}"]').filter(
         has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
     runs, msgs = page.evaluate("[window.__stRuns, window.__wsMsgs]")
     rec0, sent0 = counter.snapshot()
+    if profile:
+        # Started before the list is opened: the profiler may begin sampling some time after Profiler.start,
+        # and only the samples from the click on are counted (busy_by_kind's window).
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 250})   # µs
+        cdp.send("Profiler.start")
     for attempt in range(3):
         # Open the list and narrow it to the option. A click may land while the list is still being
         # re-filtered and select nothing: then no run starts, and the selection is made again.
@@ -556,19 +657,33 @@ def change_filter(page, counter: Bytes, target: Target, option: str) -> dict:
             page.keyboard.press("Escape")
     else:
         raise MeasureError(f"picking « {option} » in « {label} » started no run (3 attempts)")
-    at = wait_rendered(page, target.marker, runs + 1, FILTER_TIMEOUT_MS, min_msgs=msgs + 1)
+    try:
+        at = wait_rendered(page, target.marker, runs + 1, FILTER_TIMEOUT_MS, min_msgs=msgs + 1)
+    finally:
+        # The profile's clock in page time: a named function busy for 5 ms at a known page time, run just before
+        # the profile stops (sure to be sampled then).
+        clock_mark = page.evaluate(CLOCK_MARK) if cdp else None
+        prof = cdp.send("Profiler.stop")["profile"] if cdp else None
+        if cdp:
+            cdp.detach()
     start, run_start, run_end, runs_now = page.evaluate(
         "[window.__lastInput, window.__runStart, window.__runEnd, window.__stRuns]")
+    # from the click to the page first seen rendered (the settled check's 250 ms are left out)
+    busy = busy_by_kind(prof, clock_mark, (start, at)) if prof else None
     if runs_now <= runs:  # a run too short to show in the page: no split of its time
         run_start = run_end = None
     page.wait_for_timeout(100)
     rec1, sent1 = counter.snapshot()
     page.keyboard.press("Escape")
+    new_runs = server.runs_logged()[logged:] if server else []
     return {"ms": at - start, "received": rec1 - rec0, "sent": sent1 - sent0,
             # where the time went: until the server starts the run, the run itself, drawing after it
             "to_run_ms": None if run_start is None else run_start - start,
             "run_ms": None if run_start is None else run_end - run_start,
-            "draw_ms": None if run_end is None else at - run_end}
+            "draw_ms": None if run_end is None else at - run_end,
+            # the server's own time (every script run of the change: a page may rerun itself)
+            "server_ms": sum(r["ms"] for r in new_runs) if new_runs else None, "server_runs": len(new_runs),
+            "busy": busy, "contents": page.evaluate(PAGE_CONTENTS) if profile else None}
 
 
 def new_context(browser):
@@ -605,8 +720,10 @@ def browser_scale(browser, db_path: Path, tmp: Path, pages: list[str], runs: int
     from playwright.sync_api import Error as PlaywrightError
     targets = targets_for(pages)
     res = {t.name: {"cold": [], "warm": [], "filter": [], "cold_kb": [], "warm_kb": [], "filter_kb": [],
-                    "filter_sent_kb": [], "filter_to_run": [], "filter_run": [], "filter_draw": []}
+                    "filter_sent_kb": [], "filter_to_run": [], "filter_run": [], "filter_draw": [],
+                    "filter_server": [], "profiled": [], **{f"busy_{k}": [] for k in BUSY_KINDS}}
            for t in targets}
+    contents: dict[str, dict] = {}
     errors: dict[str, list] = {t.name: [] for t in targets}
     scale = db_path.stem.split("_x")[-1]
 
@@ -649,13 +766,22 @@ def browser_scale(browser, db_path: Path, tmp: Path, pages: list[str], runs: int
                 res[t.name]["warm"].append(m["ms"])
                 res[t.name]["warm_kb"].append(m["received"] / 1024)
                 option = bare_options(r) if t.is_bare else regions[r % len(regions)]
+                server = servers[t.script]
                 try:
-                    c = change_filter(m["page"], m["counter"], t, option)
+                    c = change_filter(m["page"], m["counter"], t, option, server)
                     res[t.name]["filter"].append(c["ms"])
                     res[t.name]["filter_kb"].append(c["received"] / 1024)
                     res[t.name]["filter_sent_kb"].append(c["sent"] / 1024)
-                    for k in ("to_run", "run", "draw"):
+                    for k in ("to_run", "run", "draw", "server"):
                         res[t.name][f"filter_{k}"].append(c[f"{k}_ms"])
+                    # Then a second change, profiled (where the browser's time goes), never timed: another
+                    # option not picked before on this server (from the other end of the list).
+                    option = bare_options(r + 10) if t.is_bare else regions[-(r % len(regions)) - 1]
+                    c = change_filter(m["page"], m["counter"], t, option, server, profile=True)
+                    res[t.name]["profiled"].append(c["ms"])
+                    for k, ms in c["busy"].items():
+                        res[t.name][f"busy_{k}"].append(ms)
+                    contents[t.name] = c["contents"]
                 except (MeasureError, PlaywrightError) as e:
                     record_failure(errors[t.name], failures_dir, f"x{scale}_filter{r + 1}_{t.name}_{option}",
                                    m["page"], e)
@@ -665,7 +791,8 @@ def browser_scale(browser, db_path: Path, tmp: Path, pages: list[str], runs: int
         ctx.close()
         for s in servers.values():
             s.stop()
-    return {name: {**{k: stats(v) for k, v in d.items()}, "errors": errors[name]} for name, d in res.items()}
+    return {name: {**{k: stats(v) for k, v in d.items()}, "contents": contents.get(name), "errors": errors[name]}
+            for name, d in res.items()}
 
 
 # ==================================================================== 4. server memory
@@ -795,13 +922,26 @@ def markdown(report: dict) -> str:
             L.append(f"| {page} | {fmt_ms(m['cold'])} | {fmt_x(ratio(m['cold']['median'], bare['cold']['median']))} "
                      f"| {fmt_ms(m['warm'])} | {fmt_x(ratio(m['warm']['median'], bare['warm']['median']))} "
                      f"| {fmt_ms(m['filter'])} | {fmt_x(ratio(m['filter']['median'], bare['filter']['median']))} |")
-        L += ["", "Where a filter change's time goes (medians, ms): from the click until the app shows its "
-              "script running, the run (server script, elements streamed as they come), and drawing after the "
-              "run ended (charts, tables).", "",
-              "| Page | Click → run start | Run | Drawing after the run |", "|---|---|---|---|"]
+        L += ["", "Where a filter change's time goes (medians, ms). In the timed change: from the click until the "
+              "app shows its script running, the run as the browser sees it (elements streamed and drawn as they "
+              "come), drawing after the run ended, and the server's own time running the script (run log, every "
+              "run of the change). Then, from a second change of the same visit, profiled (Chrome's sampling "
+              "profiler, which slows it: its total is given, it is not the timed figure), the browser main "
+              "thread's busy time by kind: a sample counts for Plotly, the sparklines or the data grids when its "
+              "stack runs through their code (layout they force included).", "",
+              "| Page | Filter change | Click → run start | Run (browser) | Drawing after the run | Server script "
+              "| Profiled change | " + " | ".join(BUSY_LABELS[k] for k in BUSY_KINDS) + " | Busy total | Drawn "
+              "(Plotly / sparklines / grids / HTML tables / DOM nodes) |",
+              "|---|" + "---|" * (7 + len(BUSY_KINDS)) + "---|"]
         for page, m in b.items():
-            L.append(f"| {page} | {f(m['filter_to_run']['median'], 0)} | {f(m['filter_run']['median'], 0)} | "
-                     f"{f(m['filter_draw']['median'], 0)} |")
+            busy = [m[f"busy_{k}"]["median"] for k in BUSY_KINDS]
+            total = None if None in busy else sum(busy)
+            c = m.get("contents") or {}
+            drawn = " / ".join(str(c.get(k, "–")) for k in ("plotly", "sparklines", "grids", "html_tables", "dom_nodes"))
+            L.append(f"| {page} | {f(m['filter']['median'], 0)} | {f(m['filter_to_run']['median'], 0)} | "
+                     f"{f(m['filter_run']['median'], 0)} | {f(m['filter_draw']['median'], 0)} | "
+                     f"{f(m['filter_server']['median'], 0)} | {f(m['profiled']['median'], 0)} | "
+                     + " | ".join(f(v, 0) for v in busy) + f" | {f(total, 0)} | {drawn} |")
         failed = [e for m in b.values() for e in m.get("errors", [])]
         if failed:
             L += ["", f"**{len(failed)} measurement(s) failed** (left out of the figures above):", ""]

@@ -70,8 +70,20 @@ def test_json_has_every_measure(quick_report):
             s = m[measure]
             assert s["n"] == 1 and _number(s["median"]) and s["median"] >= 0, (page, measure, s)
         assert m["warm"]["median"] > 0 and m["filter"]["median"] > 0
+        # where the filter change's time goes: the server's own run time (run log, the bare page's too) and,
+        # from the profiled change, the browser main thread's time by kind, with what the page drew
+        assert _number(m["filter_server"]["median"]) and m["filter_server"]["median"] > 0, page
+        assert _number(m["profiled"]["median"]) and m["profiled"]["median"] > 0, page
+        busy = {k: m[f"busy_{k}"]["median"] for k in ("plotly", "sparklines", "grids", "streamlit", "native", "gc")}
+        assert all(_number(v) and v >= 0 for v in busy.values()), (page, busy)
+        assert busy["plotly"] > 0, f"{page}: its Plotly chart drew nothing in the profile"
+        assert m["contents"]["plotly"] >= 1 and m["contents"]["dom_nodes"] > 0, (page, m["contents"])
         assert m["warm_kb"]["median"] > 0, f"{page}: no websocket bytes counted"
         assert m["errors"] == [], f"{page}: failed measurements {m['errors']}"
+    # the overview's six tiles draw their sparklines (Vega): seen in the page and in the profile
+    assert browser["vue-d-ensemble"]["contents"]["sparklines"] == 6
+    assert browser["vue-d-ensemble"]["busy_sparklines"]["median"] > 0
+    assert browser["bare"]["contents"]["sparklines"] == 0 and browser["bare"]["busy_sparklines"]["median"] == 0
 
     queries = rep["queries"]["1"]
     assert {q["query"] for q in queries.values()} == set(db.query_names())
