@@ -224,7 +224,7 @@ def choose_main(page, label: str, option: str) -> None:
 
 
 def test_printed_overview_keeps_filter_context_and_data_date(page, app_url):
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf
     goto(page, app_url + "/?annees=2019-2024&reg=53")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)

@@ -5,6 +5,7 @@ import io
 import re
 import unicodedata
 
+import pypdf
 import pytest
 from st_browser import PAGES, goto, navigate, streamlit_server, wait_rerun
 
@@ -12,7 +13,6 @@ from fabrique import db, partners
 from fabrique.filters import Filters
 
 pytestmark = pytest.mark.browser
-pypdf = pytest.importorskip("pypdf")
 
 QUERY = "annees=2019-2024&reg=53"
 FILTERS_LINE = "Filtres : Période : 2019 à 2024 · Région : Bretagne"

@@ -21,7 +21,7 @@ SECRET = "secret-de-test-suffisamment-long-pour-hs256"
 
 def pdf_pages(page) -> list[str]:
     """The page printed on A4 paper as the browser prints it: the text of each sheet of paper."""
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)
     page.emulate_media(media="screen")
