@@ -14,19 +14,19 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from loadtest import stack  # noqa: E402  (starts, health-checks and stops a server)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -323,17 +323,11 @@ def duckdb_vs_pandas(path: Path, runs: int) -> dict:
 
 # ==================================================================== Streamlit server
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """A `streamlit run` process on a free local port, reading the given database."""
 
     def __init__(self, script: str, db_path: Path, log_dir: Path):
-        self.port = free_port()
+        self.port = stack.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"server_{self.port}.log"
         # The server's own time of each script run (fabrique.runlog; the bare page logs its runs too).
@@ -345,20 +339,11 @@ class Server:
                  "--server.address", "127.0.0.1", "--server.headless", "true",
                  "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit stopped ({self.proc.returncode}): {self.log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(self.base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"streamlit not healthy after 90 s: {self.log.read_text(errors='replace')}")
-            time.sleep(0.2)
+        try:
+            stack.wait_healthy(self.base, self.proc, self.log, timeout=90)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def runs_logged(self) -> list[dict]:
         """Every script run logged so far: {"t", "page", "ms", "end"}."""
@@ -374,13 +359,7 @@ class Server:
         raise RuntimeError("VmRSS not found")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stack.stop(self.proc)
 
 
 # ==================================================================== 1, 2. browser timings and bytes

@@ -40,7 +40,8 @@ class Replica:
         return self.proc.pid
 
 
-def _wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    """Until the server at `base` answers its health check; its log in the error if it stops or never does."""
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
@@ -56,7 +57,8 @@ def _wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float =
         time.sleep(0.3)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a server, killed if it has not stopped within 15 s."""
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -87,11 +89,11 @@ def replicas(n: int, db: Path, folder: Path, env: dict[str, str] | None = None, 
                     cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
             started.append(Replica(f"http://127.0.0.1:{port}", proc, log, run_log))
         for r in started:
-            _wait_healthy(r.base, r.proc, r.log)
+            wait_healthy(r.base, r.proc, r.log)
         yield started
     finally:
         for r in started:
-            _stop(r.proc)
+            stop(r.proc)
 
 
 def nginx_binary() -> str | None:

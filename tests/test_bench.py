@@ -4,13 +4,13 @@ No timing is asserted (the machine is shared and noisy): only that each measure 
 pandas and DuckDB agree on the indicators the benchmark computes both ways.
 """
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tools import require
 
 from fabrique import db
 
@@ -28,10 +28,7 @@ def _number(value) -> bool:
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)")
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the benchmark")
+    require(CHROMIUM.exists(), f"Debian's chromium, {CHROMIUM} (apt-get install -y chromium)")
     out = tmp_path_factory.mktemp("bench")
     proc = subprocess.run([sys.executable, "bench/run.py", "--quick", "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=480)

@@ -9,11 +9,11 @@ spill into another.
 nginx comes from Debian (apt-get install -y nginx, done by .ci/run); without it these tests are skipped
 locally and fail in CI.
 """
-import os
 import time
 import urllib.request
 
 import pytest
+from tools import require
 
 from loadtest import stack
 from loadtest.protocol import ProtocolError, Session
@@ -23,10 +23,7 @@ MB = 1_000_000
 
 @pytest.fixture(scope="module")
 def proxied(tiny_open_db, tmp_path_factory):
-    if stack.nginx_binary() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("nginx is missing: CI must install it (see .ci/run)")
-        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    require(stack.nginx_binary() is not None, "nginx (apt-get install -y nginx)")
     folder = tmp_path_factory.mktemp("proxy")
     with stack.replicas(2, tiny_open_db, folder / "replicas") as reps, \
             stack.nginx([r.base for r in reps], folder / "nginx") as base:

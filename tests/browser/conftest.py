@@ -6,12 +6,12 @@ browser is part of the set-up (.ci/run installs it), so its absence is a broken 
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from st_browser import goto, streamlit_server
+from tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,10 +37,7 @@ def app_url(demo_db, browser, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)")
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    require(CHROMIUM.exists(), f"Debian's chromium, {CHROMIUM} (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -133,8 +130,5 @@ def screenshots_dir() -> Path:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("axe-core is missing: run `npm ci` (package.json pins it)")
-        pytest.skip("axe-core is missing: run `npm ci` to install it")
+    require(path.exists(), "axe-core (`npm ci`: package.json pins it)")
     return path.read_text(encoding="utf-8")

@@ -10,11 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,13 +22,15 @@ READY = APP + '[data-test-connection-state="CONNECTED"][data-test-script-state="
 FOOTER = "Données au"  # every page ends with the data date (ui.footer)
 TIMEOUT = 60_000
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from loadtest import stack  # noqa: E402  (the one way the project starts and stops a server)
+
 
 def _pages() -> dict[str, str]:
     """url path -> page title (h1), from the one declaration of the pages (fabrique.site), in menu order. The
     overview is opened by its alias (its natural address); the import screen has its own tests."""
-    import sys
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from fabrique import site
     alias = {target: name for name, target in site.ALIASES.items()}
     return {alias.get(p.url_path, p.url_path): p.title for p in site.PAGES if p.in_menu and p.url_path != "importer"}
@@ -162,12 +161,6 @@ def non_white_pixels(png: bytes, threshold: int = 240) -> int:
 
 # ---------------------------------------------------------------- the server
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # How the server is started: the project's launcher (make run, Docker) or a plain `streamlit run`.
 LAUNCHERS = {"serve": ["-m", "fabrique.serve"], "streamlit": ["-m", "streamlit", "run", "app.py"]}
 
@@ -176,7 +169,7 @@ LAUNCHERS = {"serve": ["-m", "fabrique.serve"], "streamlit": ["-m", "streamlit",
 def streamlit_server(db: Path, log: Path, launcher: str = "serve", env: dict[str, str] | None = None):
     """A real Streamlit server on a free local port, serving `db` (`env`: more environment variables);
     yields its base URL."""
-    port = _free_port()
+    port = stack.free_port()
     env = {**os.environ, "FABRIQUE_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -186,27 +179,10 @@ def streamlit_server(db: Path, log: Path, launcher: str = "serve", env: dict[str
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit stopped (code {proc.returncode}):\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy after 60 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
+        stack.wait_healthy(base, proc, log, timeout=60)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stack.stop(proc)
 
 
 # ---------------------------------------------------------------- what a user must never see, and moving around

@@ -7,11 +7,11 @@ able to show the dashboard in a frame.
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 
 import pytest
 from st_browser import PAGES, exceptions, goto
+from tools import require
 
 from loadtest import stack
 
@@ -23,10 +23,7 @@ WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolat
 
 @pytest.fixture(scope="module")
 def proxy_url(demo_db, tmp_path_factory):
-    if stack.nginx_binary() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("nginx is missing: CI must install it (see .ci/run)")
-        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    require(stack.nginx_binary() is not None, "nginx (apt-get install -y nginx)")
     folder = tmp_path_factory.mktemp("proxy-browser")
     with stack.replicas(1, demo_db, folder / "replicas") as reps, \
             stack.nginx([r.base for r in reps], folder / "nginx") as base:

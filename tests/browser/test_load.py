@@ -30,6 +30,7 @@ from playwright.async_api import async_playwright, expect
 from fabrique import build, db, demo, fmt
 from fabrique.filters import Filters, Options
 from st_browser import READY, streamlit_server
+from tools import require
 
 pytestmark = pytest.mark.browser
 
@@ -306,10 +307,7 @@ async def run_load(base: str, db_path: Path, new_db: Path, pid: int | None, repo
 
 
 def test_concurrent_sessions_survive_a_database_swap(tmp_path_factory):
-    if not Path("/usr/bin/chromium").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is missing (apt-get install -y chromium)")
-        pytest.skip("Debian's chromium is not installed on this machine")
+    require(Path("/usr/bin/chromium").exists(), "Debian's chromium (apt-get install -y chromium)")
     folder = tmp_path_factory.mktemp("load")
     served, replacement = folder / "fabrique.duckdb", folder / "replacement.duckdb"
     build.build(demo.generate(), kind="demo", db_path=served, data_date="2026-10-31", archive=False)
