@@ -62,36 +62,35 @@ def test_stage_order_follows_schema(tiny_db):
 
 # ---------------------------------------------------------------- kpis
 
-# studies_reached_n and creations_cohort_n repeat studies_n and creations_n under the names that say what
-# they count (« Projets arrivés à l'étude d'opportunité », « Créations de la cohorte »).
-KPI_COLUMNS = ["detections_n", "studies_n", "creations_n", "abandons_n", "studies_per_detection_pct",
-               "creations_per_study_pct", "median_months_n", "studies_reached_n", "creations_cohort_n"]
+# studies_reached_n « Projets arrivés à l'étude d'opportunité », creations_cohort_n « Créations de la cohorte ».
+KPI_COLUMNS = ["detections_n", "studies_reached_n", "creations_cohort_n", "abandons_n", "studies_per_detection_pct",
+               "creations_per_study_pct", "median_months_n"]
 
 
 def test_kpis_all(tiny_db):
     # 10 detected; rank >= 3: all but P07 and P09 = 8; created: P01 P02 P05 P06 P10 = 5; abandoned P03 P07.
     # Median of 12.02, 12.91, 18.00, 18.00, 18.07 = 18.00 -> 18 months.
-    assert rows("kpis", tiny_db) == (KPI_COLUMNS, [(10, 8, 5, 2, 0.8, 0.625, 18, 8, 5)])
+    assert rows("kpis", tiny_db) == (KPI_COLUMNS, [(10, 8, 5, 2, 0.8, 0.625, 18)])
 
 
 def test_kpis_bretagne(tiny_db):
     # P01..P05: all reached the study (P03 abandoned there); created P01 P02 P05; median(18.07, 12.02, 18.00).
-    assert rows("kpis", tiny_db, Filters(2015, 2023, regs=("53",)))[1] == [(5, 5, 3, 1, 1.0, 0.6, 18, 5, 3)]
+    assert rows("kpis", tiny_db, Filters(2015, 2023, regs=("53",)))[1] == [(5, 5, 3, 1, 1.0, 0.6, 18)]
 
 
 def test_kpis_iae(tiny_db):
     # P01 P02 P06 P08 P10: all studied; created all but P08; median(12.02, 12.91, 18.00, 18.07) = 15.46 -> 15.
-    assert rows("kpis", tiny_db, Filters(2015, 2023, iae="oui"))[1] == [(5, 5, 4, 0, 1.0, 0.8, 15, 5, 4)]
+    assert rows("kpis", tiny_db, Filters(2015, 2023, iae="oui"))[1] == [(5, 5, 4, 0, 1.0, 0.8, 15)]
 
 
 def test_kpis_one_cohort(tiny_db):
     # Cohort 2021 only: P04 (étude), P05 (créé, 18.00 months), P07 (abandoned at détection).
-    assert rows("kpis", tiny_db, Filters(2021, 2021))[1] == [(3, 2, 1, 1, 0.6667, 0.5, 18, 2, 1)]
+    assert rows("kpis", tiny_db, Filters(2021, 2021))[1] == [(3, 2, 1, 1, 0.6667, 0.5, 18)]
 
 
 def test_kpis_no_project_means_zero_counts_and_no_rate(tiny_db):
     # No project detected in 2015-2018: one row, zero counts, rates and delay empty (nullif, no division by 0).
-    assert rows("kpis", tiny_db, Filters(2015, 2018))[1] == [(0, 0, 0, 0, None, None, None, 0, 0)]
+    assert rows("kpis", tiny_db, Filters(2015, 2018))[1] == [(0, 0, 0, 0, None, None, None)]
 
 
 # ---------------------------------------------------------------- by cohort
@@ -101,18 +100,18 @@ def test_by_cohort_all(tiny_db):
     assert cols == ["cohort_year", *KPI_COLUMNS, "is_partial"]
     # data at 31/12/2023: every cohort year is complete (is_partial false)
     assert got == [
-        (2019, 1, 1, 1, 0, 1.0, 1.0, 18, 1, 1, False),         # P01
-        (2020, 3, 3, 2, 1, 1.0, 0.6667, 15, 3, 2, False),      # P02 P03 P06; median(12.02, 18.00) = 15.01
-        (2021, 3, 2, 1, 1, 0.6667, 0.5, 18, 2, 1, False),      # P04 P05 P07
-        (2022, 3, 2, 1, 0, 0.6667, 0.5, 13, 2, 1, False),      # P08 P09 P10; P10 12.91 -> 13
+        (2019, 1, 1, 1, 0, 1.0, 1.0, 18, False),         # P01
+        (2020, 3, 3, 2, 1, 1.0, 0.6667, 15, False),      # P02 P03 P06; median(12.02, 18.00) = 15.01
+        (2021, 3, 2, 1, 1, 0.6667, 0.5, 18, False),      # P04 P05 P07
+        (2022, 3, 2, 1, 0, 0.6667, 0.5, 13, False),      # P08 P09 P10; P10 12.91 -> 13
     ]
 
 
 def test_by_cohort_iae(tiny_db):
     assert rows("by_cohort", tiny_db, Filters(2015, 2023, iae="oui"))[1] == [
-        (2019, 1, 1, 1, 0, 1.0, 1.0, 18, 1, 1, False),         # P01
-        (2020, 2, 2, 2, 0, 1.0, 1.0, 15, 2, 2, False),         # P02 P06
-        (2022, 2, 2, 1, 0, 1.0, 0.5, 13, 2, 1, False),         # P08 P10
+        (2019, 1, 1, 1, 0, 1.0, 1.0, 18, False),         # P01
+        (2020, 2, 2, 2, 0, 1.0, 1.0, 15, False),         # P02 P06
+        (2022, 2, 2, 1, 0, 1.0, 0.5, 13, False),         # P08 P10
     ]
 
 
@@ -120,9 +119,9 @@ def test_by_cohort_adds_up_to_kpis(tiny_db):
     for f in (ALL, Filters(2015, 2023, regs=("53",)), Filters(2020, 2022, iae="non")):
         df = db.run("pipeline/by_cohort", f.params(), path=tiny_db)
         k = db.run("pipeline/kpis", f.params(), path=tiny_db).iloc[0]
-        for c in ("detections_n", "studies_n", "creations_n", "abandons_n"):
+        for c in ("detections_n", "studies_reached_n", "creations_cohort_n", "abandons_n"):
             assert df[c].sum() == k[c], c
-        assert (df["creations_n"] <= df["studies_n"]).all() and (df["studies_n"] <= df["detections_n"]).all()
+        assert (df["creations_cohort_n"] <= df["studies_reached_n"]).all() and (df["studies_reached_n"] <= df["detections_n"]).all()
 
 
 # ---------------------------------------------------------------- stages
@@ -143,8 +142,8 @@ def test_reached_by_stage_matches_kpis(tiny_db):
         reached = db.run("pipeline/reached_by_stage", f.params(), path=tiny_db).set_index("stage")["reached_n"]
         k = db.run("pipeline/kpis", f.params(), path=tiny_db).iloc[0]
         assert reached["détection"] == k["detections_n"]
-        assert reached["étude d'opportunité"] == k["studies_n"]
-        assert reached["créé"] == k["creations_n"]
+        assert reached["étude d'opportunité"] == k["studies_reached_n"]
+        assert reached["créé"] == k["creations_cohort_n"]
         assert reached.is_monotonic_decreasing
 
 
@@ -208,34 +207,33 @@ def test_abandon_parts_add_up(tiny_db):
 
 def test_by_sector_all(tiny_db):
     cols, got = rows("by_sector", tiny_db)
-    assert cols == ["sector", "detections_n", "studies_n", "creations_n", "abandons_n",
-                    "studies_per_detection_pct", "creations_per_study_pct", "creations_per_detection_pct",
-                    "studies_reached_n", "creations_cohort_n"]
+    assert cols == ["sector", "detections_n", "studies_reached_n", "creations_cohort_n", "abandons_n",
+                    "studies_per_detection_pct", "creations_per_study_pct", "creations_per_detection_pct"]
     # One project per sector: ordered by detections, then creations, then name.
     assert got == [
-        ("auto-école sociale", 1, 1, 1, 0, 1.0, 1.0, 1.0, 1, 1),
-        ("garage solidaire", 1, 1, 1, 0, 1.0, 1.0, 1.0, 1, 1),
-        ("recyclerie", 1, 1, 1, 0, 1.0, 1.0, 1.0, 1, 1),
-        ("restauration collective", 1, 1, 1, 0, 1.0, 1.0, 1.0, 1, 1),
-        ("restauration d'insertion", 1, 1, 1, 0, 1.0, 1.0, 1.0, 1, 1),
-        ("commerce de proximité", 1, 1, 0, 0, 1.0, 0.0, 0.0, 1, 0),     # P08 at recherche de porteur
-        ("conciergerie seniors", 1, 1, 0, 0, 1.0, 0.0, 0.0, 1, 0),      # P04 at étude
-        ("mobilité", 1, 0, 0, 1, 0.0, None, 0.0, 0, 0),                 # P07: no study, no rate
-        ("salon de beauté solidaire", 1, 0, 0, 0, 0.0, None, 0.0, 0, 0),  # P09 at détection
-        ("tiers-lieu", 1, 1, 0, 1, 1.0, 0.0, 0.0, 1, 0),                # P03 abandoned at étude
+        ("auto-école sociale", 1, 1, 1, 0, 1.0, 1.0, 1.0),
+        ("garage solidaire", 1, 1, 1, 0, 1.0, 1.0, 1.0),
+        ("recyclerie", 1, 1, 1, 0, 1.0, 1.0, 1.0),
+        ("restauration collective", 1, 1, 1, 0, 1.0, 1.0, 1.0),
+        ("restauration d'insertion", 1, 1, 1, 0, 1.0, 1.0, 1.0),
+        ("commerce de proximité", 1, 1, 0, 0, 1.0, 0.0, 0.0),     # P08 at recherche de porteur
+        ("conciergerie seniors", 1, 1, 0, 0, 1.0, 0.0, 0.0),      # P04 at étude
+        ("mobilité", 1, 0, 0, 1, 0.0, None, 0.0),                 # P07: no study, no rate
+        ("salon de beauté solidaire", 1, 0, 0, 0, 0.0, None, 0.0),  # P09 at détection
+        ("tiers-lieu", 1, 1, 0, 1, 1.0, 0.0, 0.0),                # P03 abandoned at étude
     ]
 
 
 def test_by_sector_nord_2021(tiny_db):
     # Nord (reg 32) cohort 2021: P07 only.
     assert rows("by_sector", tiny_db, Filters(2021, 2021, regs=("32",)))[1] == [
-        ("mobilité", 1, 0, 0, 1, 0.0, None, 0.0, 0, 0)]
+        ("mobilité", 1, 0, 0, 1, 0.0, None, 0.0)]
 
 
 def test_by_sector_adds_up_to_kpis(tiny_db):
     df = db.run("pipeline/by_sector", ALL.params(), path=tiny_db)
     k = db.run("pipeline/kpis", ALL.params(), path=tiny_db).iloc[0]
-    for c in ("detections_n", "studies_n", "creations_n", "abandons_n"):
+    for c in ("detections_n", "studies_reached_n", "creations_cohort_n", "abandons_n"):
         assert df[c].sum() == k[c], c
 
 
